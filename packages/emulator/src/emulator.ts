@@ -1,0 +1,441 @@
+// The emulator: ElevenLabs REST routes and the Conversational AI WebSocket on a Node HTTP server,
+// or mounted onto an existing one (Vite). Also the inspection API tests use.
+import { EventEmitter } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { DEMO_AGENT, resolveAgent, type Agent, type AgentDefinition, type Faults } from './agents.ts';
+import { ConversationSession } from './conversation.ts';
+import { newId, Signer } from './signing.ts';
+import { conversationDetails, newRecord, type ConversationRecord, type Logger } from './store.ts';
+import { widgetConfig } from './widget-config.ts';
+
+export interface EmulatorOptions {
+  /** Port for `createEmulator` (0 = any free port). Default 8787. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Agents besides the built-in `demo` agent (an agent with id `demo` replaces it). */
+  agents?: AgentDefinition[];
+  /** The key REST calls must send as `xi-api-key`. Unset: any non-empty key is accepted. */
+  apiKey?: string;
+  /** Lifetime of signed URLs and conversation tokens. Default 900 (15 minutes, as ElevenLabs). */
+  signatureTtlSeconds?: number;
+  /** Default 3000. */
+  pingIntervalMs?: number;
+  /** Audio per `audio` event. Default 200. */
+  chunkMs?: number;
+  /** Largest WebSocket frame accepted; bigger ones close the socket with 1009. Default 1 MiB. */
+  maxFrameBytes?: number;
+  /** Default: console with an `[emulator]` prefix. Pass `() => {}` for silence. */
+  log?: Logger;
+}
+
+export interface EmulatorEvents {
+  /** A WebSocket conversation was accepted (before its first message). */
+  session: [ConversationRecord];
+  /** A connection was refused (unknown agent, auth, origin); the reason is the emulator's detail, not sent. */
+  refused: [{ agentId: string | null; code: number; reason: string; detail: string }];
+  sent: [{ conversationId: string; message: unknown }];
+  received: [{ conversationId: string; message: unknown }];
+}
+
+export interface WaitForOptions {
+  timeoutMs?: number;
+}
+
+export interface EmulatorCore {
+  /** Handles a request if its path is one of the emulator's; returns false otherwise (so middleware can fall through). */
+  handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Takes a WebSocket upgrade on `/v1/convai/conversation`; returns false for other paths. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  readonly agents: Map<string, Agent>;
+  /** Every conversation, newest last. */
+  readonly conversations: ConversationRecord[];
+  readonly events: EventEmitter<EmulatorEvents>;
+  addAgent(definition: AgentDefinition): Agent;
+  /** Faults for the next connection to `agentId` (or any agent), on top of the agent's own. */
+  injectFaults(faults: Faults, agentId?: string): void;
+  /** A signature as `get-signed-url` would mint; `ttlSeconds` may be negative for an expired one. */
+  sign(agentId: string, options?: { ttlSeconds?: number; singleUse?: boolean }): string;
+  /** Resolves with the first `sent`/`received` message matching, past or future. */
+  waitFor(
+    direction: 'sent' | 'received',
+    predicate: (message: Record<string, unknown>, record: ConversationRecord) => boolean,
+    options?: WaitForOptions,
+  ): Promise<{ message: Record<string, unknown>; record: ConversationRecord }>;
+  /** Ends every open session. */
+  closeSessions(): void;
+}
+
+export interface Emulator extends EmulatorCore {
+  /** `http://host:port` */
+  url: string;
+  /** `ws://host:port` — the origin for `@elevenlabs/client` and the widget. */
+  wsUrl: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const defaultLog: Logger = (level, message) => console[level === 'info' ? 'log' : level](`[emulator] ${message}`);
+
+/** The emulator's routes without a server of its own, for mounting (see `./vite.ts`). */
+export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore {
+  const log = options.log ?? defaultLog;
+  const signer = new Signer();
+  const ttl = options.signatureTtlSeconds ?? 900;
+  const agents = new Map<string, Agent>();
+  const conversations: ConversationRecord[] = [];
+  const events = new EventEmitter<EmulatorEvents>();
+  events.setMaxListeners(0);
+  const pendingFaults: { faults: Faults; agentId?: string }[] = [];
+  const sockets = new Set<WebSocket>();
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxFrameBytes ?? 1024 * 1024,
+    // @elevenlabs/client drops a connection whose subprotocol is not `convai`.
+    handleProtocols: (protocols) => (protocols.has('convai') ? 'convai' : false),
+  });
+
+  const addAgent = (definition: AgentDefinition) => {
+    const agent = resolveAgent(definition);
+    agents.set(agent.agent_id, agent);
+    return agent;
+  };
+  addAgent(DEMO_AGENT);
+  for (const definition of options.agents ?? []) addAgent(definition);
+
+  const sign = (agentId: string, o: { ttlSeconds?: number; singleUse?: boolean } = {}) =>
+    signer.sign({
+      a: agentId,
+      e: Date.now() + (o.ttlSeconds ?? ttl) * 1000,
+      n: newId('n'),
+      ...(o.singleUse ? { c: newId('conv') } : {}),
+    });
+
+  // ---- REST -----------------------------------------------------------------------------------------
+
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'cache-control': 'no-store',
+      'access-control-allow-origin': '*',
+    });
+    res.end(JSON.stringify(body));
+  };
+  const fail = (res: ServerResponse, status: number, code: string, message: string) =>
+    json(res, status, { detail: { status: code, message } });
+
+  /** `xi-api-key` check; answers 401 itself and returns false when it fails. */
+  const authorized = (req: IncomingMessage, res: ServerResponse) => {
+    const key = req.headers['xi-api-key'];
+    if (typeof key !== 'string' || !key) {
+      fail(res, 401, 'needs_authorization', 'Neither authorization header nor xi-api-key received, please provide one.');
+      return false;
+    }
+    if (options.apiKey !== undefined && key !== options.apiKey) {
+      fail(res, 401, 'invalid_api_key', 'Invalid API key');
+      return false;
+    }
+    return true;
+  };
+
+  const agentFrom = (res: ServerResponse, id: string | null) => {
+    if (!id) return void fail(res, 422, 'invalid_request', 'Field required: agent_id');
+    const agent = agents.get(id);
+    if (!agent) return void fail(res, 404, 'agent_not_found', `Agent with id ${id} was not found.`);
+    return agent;
+  };
+
+  const readBody = (req: IncomingMessage, limit = 64 * 1024) =>
+    new Promise<string>((resolve, reject) => {
+      let size = 0;
+      const parts: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limit) reject(new Error('too large'));
+        else parts.push(chunk);
+      });
+      req.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+      req.on('error', reject);
+    });
+
+  const routes: [string, RegExp, (req: IncomingMessage, res: ServerResponse, m: string[], url: URL) => void][] = [
+    [
+      'GET',
+      /^\/v1\/convai\/agents\/([^/]+)\/widget$/,
+      (req, res, [id], url) => {
+        const agent = agentFrom(res, decodeURIComponent(id!));
+        if (!agent) return;
+        // Private agents answer only with a valid signature, as the official widget passes it.
+        if (agent.auth_required) {
+          const signature = url.searchParams.get('conversation_signature');
+          const check = signature ? signer.verify(signature, agent.agent_id) : null;
+          // Reading the config must not consume a single-use signature.
+          if (!check?.ok && !(check && check.reason === 'reused') && !req.headers['xi-api-key']) {
+            return fail(res, 403, 'unauthorized', 'This agent requires authentication.');
+          }
+        }
+        json(res, 200, { agent_id: agent.agent_id, widget_config: widgetConfig(agent) });
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/convai\/conversation\/get[-_]signed[-_]url$/,
+      (req, res, _m, url) => {
+        if (!authorized(req, res)) return;
+        const agent = agentFrom(res, url.searchParams.get('agent_id'));
+        if (!agent) return;
+        const single = url.searchParams.get('include_conversation_id') === 'true';
+        const signature = sign(agent.agent_id, { singleUse: single });
+        const wsOrigin = `${req.headers['x-forwarded-proto'] === 'https' ? 'wss' : 'ws'}://${req.headers.host}`;
+        const signed_url = `${wsOrigin}/v1/convai/conversation?agent_id=${encodeURIComponent(agent.agent_id)}&conversation_signature=${signature}`;
+        const conversation_id = single ? signer.peek(signature)?.c : undefined;
+        json(res, 200, conversation_id ? { signed_url, conversation_id } : { signed_url });
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/convai\/conversation\/token$/,
+      (req, res, _m, url) => {
+        const agent = agentFrom(res, url.searchParams.get('agent_id'));
+        if (!agent) return;
+        // Public agents get a token without a key (the SDK's WebRTC path asks for one); private ones need the key.
+        if (agent.auth_required && !authorized(req, res)) return;
+        json(res, 200, { token: sign(agent.agent_id) });
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/convai\/conversations\/([^/]+)\/feedback$/,
+      (req, res, [id]) => {
+        const record = conversations.find((c) => c.conversation_id === decodeURIComponent(id!));
+        void readBody(req)
+          .then((text) => {
+            if (!record) return fail(res, 404, 'conversation_not_found', `Conversation ${id} was not found.`);
+            let body: { feedback?: unknown };
+            try {
+              body = JSON.parse(text);
+            } catch {
+              return fail(res, 422, 'invalid_request', 'Body must be JSON: { "feedback": "like" | "dislike" }.');
+            }
+            if (body?.feedback !== 'like' && body?.feedback !== 'dislike') {
+              return fail(res, 422, 'invalid_request', 'Field "feedback" must be "like" or "dislike".');
+            }
+            record.overall_feedback = body.feedback;
+            json(res, 200, {});
+          })
+          .catch(() => fail(res, 413, 'payload_too_large', 'The request body is too large.'));
+      },
+    ],
+    [
+      'GET',
+      /^\/v1\/convai\/conversations\/([^/]+)$/,
+      (req, res, [id]) => {
+        if (!authorized(req, res)) return;
+        const record = conversations.find((c) => c.conversation_id === decodeURIComponent(id!));
+        if (!record) return fail(res, 404, 'conversation_not_found', `Conversation ${id} was not found.`);
+        json(res, 200, conversationDetails(record));
+      },
+    ],
+    [
+      'GET',
+      /^\/_emulator\/health$/,
+      (_req, res) => json(res, 200, { ok: true, agents: [...agents.keys()], conversations: conversations.length }),
+    ],
+    [
+      'GET',
+      /^\/_emulator\/conversations$/,
+      (_req, res) => json(res, 200, conversations.map((c) => ({ ...c, received: c.received.length, sent: c.sent.length }))),
+    ],
+    [
+      'POST',
+      /^\/_emulator\/faults$/,
+      (req, res, _m, url) => {
+        void readBody(req)
+          .then((text) => {
+            const faults = JSON.parse(text) as Faults;
+            injectFaults(faults, url.searchParams.get('agent_id') ?? undefined);
+            json(res, 200, { ok: true });
+          })
+          .catch(() => fail(res, 422, 'invalid_request', 'Body must be a JSON faults object.'));
+      },
+    ],
+  ];
+
+  const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    if (!url.pathname.startsWith('/v1/') && !url.pathname.startsWith('/_emulator/')) return false;
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, {
+        'access-control-allow-origin': '*',
+        'access-control-allow-methods': 'GET, POST, OPTIONS',
+        'access-control-allow-headers': 'content-type, xi-api-key, authorization',
+        'access-control-max-age': '600',
+      });
+      res.end();
+      return true;
+    }
+    const matching = routes.filter(([, pattern]) => pattern.test(url.pathname));
+    if (!matching.length) {
+      fail(res, 404, 'not_found', `No emulated endpoint at ${req.method} ${url.pathname}.`);
+      return true;
+    }
+    const route = matching.find(([method]) => method === req.method);
+    if (!route) {
+      fail(res, 405, 'method_not_allowed', `Method ${req.method} is not allowed on ${url.pathname}.`);
+      return true;
+    }
+    try {
+      route[2](req, res, url.pathname.match(route[1])!.slice(1), url);
+    } catch (error) {
+      log('error', `${req.method} ${url.pathname} failed: ${(error as Error).message}`);
+      if (!res.headersSent) fail(res, 500, 'internal_error', 'The emulator failed to handle this request.');
+    }
+    return true;
+  };
+
+  // ---- WebSocket --------------------------------------------------------------------------------------
+
+  const injectFaults = (faults: Faults, agentId?: string) => pendingFaults.push({ faults, agentId });
+
+  /**
+   * Refusals follow what the real service does: authorization failures close with 3000
+   * "Could not authorize the conversation." (no detail, so a stranger learns nothing), an unknown agent with
+   * 1008 "The AI agent you are trying to reach does not exist.". The detail goes to the log and `refused` events.
+   */
+  const refuse = (ws: WebSocket, agentId: string | null, code: number, reason: string, detail: string) => {
+    log('warn', `refused a conversation with ${agentId ?? 'no agent'}: ${detail}`);
+    events.emit('refused', { agentId, code, reason, detail });
+    ws.close(code, reason);
+  };
+
+  const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    if (url.pathname !== '/v1/convai/conversation') return false;
+    socket.on('error', (error) => log('warn', `socket error: ${error.message}`));
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('error', (error) => log('warn', `websocket error: ${error.message}`));
+      if (ws.protocol !== 'convai') log('warn', 'a client connected without the `convai` subprotocol');
+      const agentId = url.searchParams.get('agent_id');
+      const agent = agentId ? agents.get(agentId) : undefined;
+      if (!agentId || !agent) {
+        return refuse(ws, agentId, 1008, 'The AI agent you are trying to reach does not exist.', `unknown agent ${agentId}`);
+      }
+      const unauthorized = 'Could not authorize the conversation.';
+      const origin = req.headers.origin ?? null;
+      if (agent.allowlist.length) {
+        const host = origin ? safeHost(origin) : null;
+        if (!host || !agent.allowlist.includes(host)) {
+          return refuse(ws, agentId, 3000, unauthorized, `origin ${origin ?? '(none)'} is not in the allowlist`);
+        }
+      }
+      const signature = url.searchParams.get('conversation_signature');
+      let conversationId = newId('conv');
+      if (signature) {
+        const check = signer.verify(signature, agentId);
+        if (!check.ok) return refuse(ws, agentId, 3000, unauthorized, `signature ${check.reason}`);
+        if (check.payload.c) conversationId = check.payload.c;
+      } else if (agent.auth_required) {
+        return refuse(ws, agentId, 3000, unauthorized, 'the agent requires a signed URL');
+      }
+      const queued = pendingFaults.findIndex((f) => !f.agentId || f.agentId === agentId);
+      const extra = queued >= 0 ? pendingFaults.splice(queued, 1)[0]!.faults : {};
+      url.searchParams.delete('conversation_signature');
+      const record = newRecord(conversationId, agentId, origin, url.search);
+      conversations.push(record);
+      events.emit('session', record);
+      new ConversationSession(ws, {
+        agent: { ...agent, faults: { ...agent.faults, ...extra } },
+        record,
+        log,
+        pingIntervalMs: options.pingIntervalMs ?? 3000,
+        chunkMs: options.chunkMs ?? 200,
+        emit: (direction, message) => events.emit(direction, { conversationId, message }),
+      });
+    });
+    return true;
+  };
+
+  const waitFor: EmulatorCore['waitFor'] = (direction, predicate, { timeoutMs = 10_000 } = {}) =>
+    new Promise((resolve, reject) => {
+      for (const record of conversations) {
+        for (const logged of record[direction]) {
+          const message = logged.message as Record<string, unknown>;
+          if (predicate(message, record)) return resolve({ message, record });
+        }
+      }
+      const listener = ({ conversationId, message }: { conversationId: string; message: unknown }) => {
+        const record = conversations.find((c) => c.conversation_id === conversationId)!;
+        if (!predicate(message as Record<string, unknown>, record)) return;
+        cleanup();
+        resolve({ message: message as Record<string, unknown>, record });
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`No ${direction} message matched within ${timeoutMs} ms.`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        events.off(direction, listener);
+      };
+      events.on(direction, listener);
+    });
+
+  return {
+    handleRequest,
+    handleUpgrade,
+    agents,
+    conversations,
+    events,
+    addAgent,
+    injectFaults,
+    sign,
+    waitFor,
+    closeSessions: () => sockets.forEach((ws) => ws.close(1001, 'Emulator shutting down')),
+  };
+}
+
+/** Starts the emulator on its own HTTP server. */
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const core = createEmulatorCore(options);
+  const server = createServer((req, res) => {
+    if (!core.handleRequest(req, res)) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ detail: { status: 'not_found', message: `No emulated endpoint at ${req.url}.` } }));
+    }
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!core.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8787, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const hostname = host.includes(':') ? `[${host}]` : host;
+  return {
+    ...core,
+    url: `http://${hostname}:${port}`,
+    wsUrl: `ws://${hostname}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        core.closeSessions();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function safeHost(origin: string) {
+  try {
+    return new URL(origin).host.toLowerCase();
+  } catch {
+    return null;
+  }
+}
