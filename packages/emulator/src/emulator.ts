@@ -32,11 +32,19 @@ export interface EmulatorOptions {
   log?: Logger;
 }
 
+/** A refused connection: `code` and `reason` as sent; `detail` (why) only in the log and here. */
+export interface Refusal {
+  agentId: string | null;
+  code: number;
+  reason: string;
+  detail: string;
+}
+
 export interface EmulatorEvents {
   /** A WebSocket conversation was accepted (before its first message). */
   session: [ConversationRecord];
-  /** A connection was refused (unknown agent, auth, origin); the reason is the emulator's detail, not sent. */
-  refused: [{ agentId: string | null; code: number; reason: string; detail: string }];
+  /** A connection was refused (unknown agent, auth, origin). */
+  refused: [Refusal];
   sent: [{ conversationId: string; message: unknown }];
   received: [{ conversationId: string; message: unknown }];
 }
@@ -53,6 +61,8 @@ export interface EmulatorCore {
   readonly agents: Map<string, Agent>;
   /** Every conversation, newest last. */
   readonly conversations: ConversationRecord[];
+  /** Every refused connection, newest last. */
+  readonly refusals: Refusal[];
   readonly events: EventEmitter<EmulatorEvents>;
   addAgent(definition: AgentDefinition): Agent;
   /** Faults for the next connection to `agentId` (or any agent), on top of the agent's own. */
@@ -87,6 +97,7 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
   const ttl = options.signatureTtlSeconds ?? 900;
   const agents = new Map<string, Agent>();
   const conversations: ConversationRecord[] = [];
+  const refusals: Refusal[] = [];
   const events = new EventEmitter<EmulatorEvents>();
   events.setMaxListeners(0);
   const pendingFaults: { faults: Faults; agentId?: string }[] = [];
@@ -307,7 +318,9 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
    */
   const refuse = (ws: WebSocket, agentId: string | null, code: number, reason: string, detail: string) => {
     log('warn', `refused a conversation with ${agentId ?? 'no agent'}: ${detail}`);
-    events.emit('refused', { agentId, code, reason, detail });
+    const refusal = { agentId, code, reason, detail };
+    refusals.push(refusal);
+    events.emit('refused', refusal);
     ws.close(code, reason);
   };
 
@@ -390,6 +403,7 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
     handleUpgrade,
     agents,
     conversations,
+    refusals,
     events,
     addAgent,
     injectFaults,

@@ -1,0 +1,82 @@
+// The demo dev server (`npm run demo`: the emulator mounted on it) and the Vitest projects (`npm test`).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { playwright } from '@vitest/browser-playwright';
+import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
+import { defineConfig, type Plugin } from 'vitest/config';
+import { elevenlabsEmulator } from './packages/emulator/src/vite.ts';
+import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
+import { emulatorCommands } from './test/commands.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const inBrowser = {
+  enabled: true,
+  headless: true,
+  provider: playwright({ launchOptions: { executablePath: findChromium() ?? '/usr/bin/chromium', args: chromiumArgs } }),
+  instances: [{ browser: 'chromium' as const }],
+};
+
+/** Says where the emulator is once the demo server listens. */
+const announce = (): Plugin => ({
+  name: 'elevenkit-announce',
+  configureServer(server) {
+    server.httpServer?.once('listening', () => {
+      const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
+      const ws = url.replace(/^http/, 'ws').replace(/\/$/, '');
+      setTimeout(() => {
+        console.log(`  elevenkit demo:  ${url}`);
+        console.log(`  emulator:        ${ws}/v1/convai/conversation?agent_id=demo  (REST under ${url}v1/)`);
+      }, 50);
+    });
+  },
+});
+
+export default defineConfig({
+  plugins: [elevenlabsEmulator(), announce()],
+  server: { host: '127.0.0.1', port: 5173 },
+  test: {
+    passWithNoTests: true,
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'jsdom',
+          include: ['packages/{core,widget,react}/src/**/*.test.{ts,tsx}'],
+          exclude: ['**/*.browser.test.*', '**/node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['packages/{emulator,server}/src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.browser.test.*', '**/*.e2e.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        // Whole-system tests that drive Chromium with playwright-core, each with its own fake microphone file.
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/**/*.e2e.test.ts'],
+          fileParallelism: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],
+          globalSetup: ['test/browser-setup.ts'],
+          testTimeout: 30_000,
+          browser: { ...inBrowser, commands: emulatorCommands },
+        },
+      },
+      {
+        plugins: [storybookTest({ configDir: path.join(here, '.storybook') })],
+        test: { name: 'storybook', browser: inBrowser },
+      },
+    ],
+  },
+});
