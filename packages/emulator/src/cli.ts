@@ -23,7 +23,7 @@ export async function main(argv: string[]) {
   });
   if (values.help) return console.log(HELP);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new AgentConfigError(`--port must be a port number, got ${values.port}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}.`);
   const agents = values.agents ? parseAgentsJson(readFileSync(values.agents, 'utf8'), values.agents) : [];
   const emulator = await createEmulator({
     port,

@@ -1,0 +1,38 @@
+// The Vite plugin mounts the same routes and WebSocket on a Vite dev server, beside Vite's own HMR socket.
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { createServer } from 'vite';
+import { expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { elevenlabsEmulator } from './vite.ts';
+
+it('answers REST and the conversation WebSocket on the dev server', async () => {
+  const plugin = elevenlabsEmulator({ log: () => {} });
+  const server = await createServer({
+    configFile: false,
+    root: import.meta.dirname,
+    logLevel: 'silent',
+    plugins: [plugin],
+    server: { host: '127.0.0.1', port: 0 },
+  });
+  await server.listen();
+  try {
+    const { port } = server.httpServer!.address() as AddressInfo;
+    const health = await (await fetch(`http://127.0.0.1:${port}/_emulator/health`)).json();
+    expect(health).toMatchObject({ ok: true, agents: ['demo'] });
+
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/v1/convai/conversation?agent_id=demo`, ['convai']);
+    await once(ws, 'open');
+    ws.send(JSON.stringify({ type: 'conversation_initiation_client_data' }));
+    const [first] = await once(ws, 'message');
+    expect(JSON.parse(String(first)).type).toBe('conversation_initiation_metadata');
+    expect(plugin.emulator.conversations).toHaveLength(1);
+    ws.close();
+    // Vite's HMR socket still works next to it.
+    const hmr = new WebSocket(`ws://127.0.0.1:${port}/`, ['vite-hmr']);
+    await once(hmr, 'open');
+    hmr.close();
+  } finally {
+    await server.close();
+  }
+});
