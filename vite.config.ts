@@ -12,7 +12,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const inBrowser = {
   enabled: true,
   headless: true,
-  provider: playwright({ launchOptions: { executablePath: findChromium() ?? '/usr/bin/chromium', args: chromiumArgs } }),
+  provider: playwright({
+    launchOptions: { executablePath: findChromium() ?? '/usr/bin/chromium', args: chromiumArgs },
+  }),
   instances: [{ browser: 'chromium' as const }],
 };
 

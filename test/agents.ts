@@ -43,7 +43,11 @@ export const TEST_AGENTS: AgentDefinition[] = [
     overrides: { conversation: { text_only: true } },
     client_tools: [{ name: 'get_weather', expects_response: true, timeout_seconds: 5 }],
     rules: [
-      { match: 'weather', tool: { name: 'get_weather', parameters: { city: 'Paris' } }, reply: 'In Paris it is {{result}}.' },
+      {
+        match: 'weather',
+        tool: { name: 'get_weather', parameters: { city: 'Paris' } },
+        reply: 'In Paris it is {{result}}.',
+      },
       { match: 'bye', reply: 'Goodbye!', end_call: true },
     ],
     ...quiet,

@@ -127,7 +127,9 @@ describe('refusals', () => {
 
   it('an origin outside the agent allowlist', async () => {
     expect(await startFailure({ agentId: 'allowlisted', textOnly: true })).toMatchObject({ closeCode: 3000 });
-    expect((await commands.lastRefusal())?.detail).toMatch(/^origin http:\/\/(127\.0\.0\.1|localhost):\d+ is not in the allowlist$/);
+    expect((await commands.lastRefusal())?.detail).toMatch(
+      /^origin http:\/\/(127\.0\.0\.1|localhost):\d+ is not in the allowlist$/,
+    );
   });
 
   it('an override the agent does not allow', async () => {
@@ -137,7 +139,10 @@ describe('refusals', () => {
       dynamicVariables: { user_name: 'Ada' },
       overrides: { agent: { firstMessage: 'Hijacked!' } },
     });
-    expect(error).toMatchObject({ closeCode: 1008, closeReason: "Override for field 'first_message' is not allowed by config." });
+    expect(error).toMatchObject({
+      closeCode: 1008,
+      closeReason: "Override for field 'first_message' is not allowed by config.",
+    });
   });
 
   it('a missing dynamic variable', async () => {
@@ -192,9 +197,7 @@ describe('keep-alive and feedback', () => {
     const { conversation, seen, until, id } = await start({ agentId: 'text-agent', textOnly: true });
     await until(() => seen.messages.length >= 1, 'the first message');
     conversation.sendFeedback(true);
-    await expect
-      .poll(async () => (await commands.conversation(id))?.transcript[0]?.feedback?.score)
-      .toBe('like');
+    await expect.poll(async () => (await commands.conversation(id))?.transcript[0]?.feedback?.score).toBe('like');
     await postOverallFeedback(id, false, inject('emulatorUrl'));
     expect((await commands.conversation(id))?.overall_feedback).toBe('dislike');
   });

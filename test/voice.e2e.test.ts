@@ -44,7 +44,8 @@ async function startVoiceSession(page: ClientPage['page'], agentId: string) {
         origin,
         connectionType: 'websocket',
         onConnect: push('connect'),
-        onMessage: (m: { source: string; message: string }) => log.events.push(['message', `${m.source}: ${m.message}`]),
+        onMessage: (m: { source: string; message: string }) =>
+          log.events.push(['message', `${m.source}: ${m.message}`]),
         onModeChange: (m: { mode: string }) => log.events.push(['mode', m.mode]),
         onInterruption: push('interruption'),
         onAgentResponseCorrection: push('correction'),
@@ -75,15 +76,24 @@ describe('voice sessions with the official client', () => {
     await waitForEvent(page, 'message', 'user: what can you do');
     await waitForEvent(page, 'message', 'ai: I can answer you.');
     // The reply is heard: the client switches to speaking, then back to listening when its audio queue drains.
-    await page.waitForFunction(() => {
-      const e = (window as unknown as { log: PageLog }).log.events;
-      const reply = e.findIndex(([n, v]) => n === 'message' && v === 'ai: I can answer you.');
-      const modes = e.slice(reply).filter(([n]) => n === 'mode').map(([, v]) => v);
-      return modes.join() === 'speaking,listening';
-    }, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const e = (window as unknown as { log: PageLog }).log.events;
+        const reply = e.findIndex(([n, v]) => n === 'message' && v === 'ai: I can answer you.');
+        const modes = e
+          .slice(reply)
+          .filter(([n]) => n === 'mode')
+          .map(([, v]) => v);
+        return modes.join() === 'speaking,listening';
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
 
     const id = await page.evaluate(() => (window as unknown as { log: PageLog }).log.id!);
-    await page.evaluate(() => (window as unknown as { conversation: { endSession(): Promise<void> } }).conversation.endSession());
+    await page.evaluate(() =>
+      (window as unknown as { conversation: { endSession(): Promise<void> } }).conversation.endSession(),
+    );
     await waitForEvent(page, 'disconnect', 'user');
     await expect.poll(() => emulator.conversations.find((c) => c.conversation_id === id)?.close?.code).toBe(1000);
 
@@ -95,7 +105,9 @@ describe('voice sessions with the official client', () => {
     ]);
     expect(record.audio_chunks_received).toBeGreaterThan(50);
     const sent = record.sent.map((l) => (l.message as { type: string }).type);
-    expect(sent).toEqual(expect.arrayContaining(['vad_score', 'tentative_user_transcript', 'user_transcript', 'audio']));
+    expect(sent).toEqual(
+      expect.arrayContaining(['vad_score', 'tentative_user_transcript', 'user_transcript', 'audio']),
+    );
     expect((await events(page)).filter(([n]) => n === 'error')).toEqual([]);
     expect(client.foreignRequests).toEqual([]);
     expect(violations).toEqual([]);
@@ -121,7 +133,11 @@ describe('voice sessions with the official client', () => {
 
     const id = await page.evaluate(() => (window as unknown as { log: PageLog }).log.id!);
     const record = emulator.conversations.find((c) => c.conversation_id === id)!;
-    expect(record.transcript[0]).toMatchObject({ role: 'agent', interrupted: true, message: correction.corrected_agent_response });
+    expect(record.transcript[0]).toMatchObject({
+      role: 'agent',
+      interrupted: true,
+      message: correction.corrected_agent_response,
+    });
     expect(violations).toEqual([]);
   });
 

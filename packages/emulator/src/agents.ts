@@ -150,7 +150,9 @@ export function resolveAgent(definition: AgentDefinition): Agent {
   const strings = (field: string) => {
     const v = d[field];
     if (v === undefined) return [];
-    return Array.isArray(v) && v.every((s) => typeof s === 'string') ? (v as string[]) : fail(field, 'a list of strings');
+    return Array.isArray(v) && v.every((s) => typeof s === 'string')
+      ? (v as string[])
+      : fail(field, 'a list of strings');
   };
   const object = <T>(field: string): T | undefined => {
     const v = d[field];
@@ -159,11 +161,14 @@ export function resolveAgent(definition: AgentDefinition): Agent {
   };
   const format = (field: string): AudioFormat => {
     const v = str(field, 'pcm_16000');
-    return (AUDIO_FORMATS as readonly string[]).includes(v) ? (v as AudioFormat) : fail(field, AUDIO_FORMATS.join(' | '));
+    return (AUDIO_FORMATS as readonly string[]).includes(v)
+      ? (v as AudioFormat)
+      : fail(field, AUDIO_FORMATS.join(' | '));
   };
   const clientEvents = d.client_events === undefined ? DEFAULT_CLIENT_EVENTS : strings('client_events');
   for (const e of clientEvents) {
-    if (!(CLIENT_EVENTS as readonly string[]).includes(e)) fail('client_events', `a list of: ${CLIENT_EVENTS.join(', ')}`);
+    if (!(CLIENT_EVENTS as readonly string[]).includes(e))
+      fail('client_events', `a list of: ${CLIENT_EVENTS.join(', ')}`);
   }
   const rules = (d.rules ?? []) as ReplyRule[];
   if (!Array.isArray(rules)) fail('rules', 'a list');
@@ -242,7 +247,9 @@ export const DEMO_AGENT: AgentDefinition = {
     tts: { voice_id: true, speed: true },
     conversation: { text_only: true },
   },
-  client_tools: [{ name: 'get_local_time', description: "Reads the time on the user's device.", expects_response: true }],
+  client_tools: [
+    { name: 'get_local_time', description: "Reads the time on the user's device.", expects_response: true },
+  ],
   rules: [
     {
       match: 'what can you do|help',

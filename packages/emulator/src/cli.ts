@@ -1,7 +1,7 @@
 // `elevenkit-emulator`: run the emulator as a standalone server.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { AgentConfigError, parseAgentsJson } from './agents.ts';
+import { parseAgentsJson } from './agents.ts';
 import { createEmulator } from './emulator.ts';
 
 const HELP = `Usage: elevenkit-emulator [--port 8787] [--host 127.0.0.1] [--agents agents.json] [--api-key KEY]
@@ -23,7 +23,8 @@ export async function main(argv: string[]) {
   });
   if (values.help) return console.log(HELP);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, got ${values.port}.`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a port number, got ${values.port}.`);
   const agents = values.agents ? parseAgentsJson(readFileSync(values.agents, 'utf8'), values.agents) : [];
   const emulator = await createEmulator({
     port,

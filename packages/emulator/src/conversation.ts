@@ -127,7 +127,8 @@ export class ConversationSession {
       case 'pong':
         return this.#onPong(message.event_id);
       case 'user_message':
-        if (typeof message.text !== 'string') return this.#fail(1008, 'missing_fields', 'user_message needs a "text" string.');
+        if (typeof message.text !== 'string')
+          return this.#fail(1008, 'missing_fields', 'user_message needs a "text" string.');
         return this.#onUserMessage(message.text);
       case 'user_activity':
         this.#lastActivity = Date.now();
@@ -227,7 +228,11 @@ export class ConversationSession {
     const score = message.score;
     const eventId = message.event_id;
     if ((score !== 'like' && score !== 'dislike' && score !== null) || typeof eventId !== 'number') {
-      return this.#fail(1008, 'missing_fields', 'feedback needs "score" (like, dislike or null) and a numeric "event_id".');
+      return this.#fail(
+        1008,
+        'missing_fields',
+        'feedback needs "score" (like, dislike or null) and a numeric "event_id".',
+      );
     }
     const entry = this.#record.transcript.find((t) => t.role === 'agent' && t.event_id === eventId);
     if (!entry) return this.#o.log('warn', `feedback for event ${eventId}, which is no agent response`);
@@ -348,11 +353,7 @@ export class ConversationSession {
       if (!current()) return;
       locals.result = result;
     }
-    const reply = rule
-      ? (rule.reply ?? '')
-      : recognized
-        ? this.#agent.fallback_reply
-        : this.#agent.unrecognized_reply;
+    const reply = rule ? (rule.reply ?? '') : recognized ? this.#agent.fallback_reply : this.#agent.unrecognized_reply;
     if (reply) {
       const interrupted = await this.#speak(this.#fill(reply, locals), turn, generation);
       if (interrupted || !current()) return;
@@ -455,7 +456,8 @@ export class ConversationSession {
     clearTimeout(this.#turnTimer);
     const seconds = this.#agent.turn_timeout_seconds;
     if (seconds < 0 || this.#textOnly || this.#state !== 'active') return;
-    const wait = (this.#speaking ? this.#speaking.startedAt + this.#speaking.durationMs - Date.now() : 0) + seconds * 1000;
+    const wait =
+      (this.#speaking ? this.#speaking.startedAt + this.#speaking.durationMs - Date.now() : 0) + seconds * 1000;
     this.#turnTimer = this.#after(wait, () => {
       if (this.#inSpeech || this.#speaking) return this.#armTurnTimeout();
       const turn = this.#nextEventId();
@@ -524,10 +526,13 @@ export class ConversationSession {
   }
 
   #after(ms: number, fn: (value?: unknown) => void): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      fn();
-    }, Math.max(0, ms));
+    const timer = setTimeout(
+      () => {
+        this.#timers.delete(timer);
+        fn();
+      },
+      Math.max(0, ms),
+    );
     this.#timers.add(timer);
     return timer;
   }
@@ -635,5 +640,10 @@ function withoutAudio(message: ServerMessage): ServerMessage {
 /** WebSocket close reasons are limited to 123 bytes. */
 function truncateReason(reason: string) {
   const bytes = Buffer.from(reason);
-  return bytes.length <= 123 ? reason : bytes.subarray(0, 120).toString('utf8').replace(/\uFFFD$/, '') + '…';
+  return bytes.length <= 123
+    ? reason
+    : bytes
+        .subarray(0, 120)
+        .toString('utf8')
+        .replace(/\uFFFD$/, '') + '…';
 }

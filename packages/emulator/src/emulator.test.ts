@@ -16,7 +16,13 @@ beforeAll(async () => {
     pingIntervalMs: 200,
     maxFrameBytes: 64 * 1024,
     agents: [
-      { agent_id: 'chat', text_only: true, first_message: 'Hi {{name}}.', dynamic_variables: { name: 'there' }, turn_timeout_seconds: -1 },
+      {
+        agent_id: 'chat',
+        text_only: true,
+        first_message: 'Hi {{name}}.',
+        dynamic_variables: { name: 'there' },
+        turn_timeout_seconds: -1,
+      },
       { agent_id: 'private', auth_required: true, text_only: true, turn_timeout_seconds: -1 },
       { agent_id: 'silent', text_only: true, client_events: ['agent_response'], turn_timeout_seconds: -1 },
     ],
@@ -27,7 +33,10 @@ afterAll(() => emulator.close());
 const get = (path: string, headers: Record<string, string> = {}) => fetch(`${emulator.url}${path}`, { headers });
 
 /** A raw protocol client: collects what the server sends and how it closes. */
-async function connect(query: string, init: Record<string, unknown> | null = { type: 'conversation_initiation_client_data' }) {
+async function connect(
+  query: string,
+  init: Record<string, unknown> | null = { type: 'conversation_initiation_client_data' },
+) {
   const ws = new WebSocket(`${emulator.wsUrl}/v1/convai/conversation?${query}`, ['convai']);
   const received: Record<string, any>[] = [];
   const closed = once(ws, 'close').then(([code, reason]) => ({ code: code as number, reason: String(reason) }));
@@ -66,10 +75,14 @@ describe('REST', () => {
     const ok = await get('/v1/convai/conversation/get-signed-url?agent_id=private', { 'xi-api-key': KEY });
     expect(ok.status).toBe(200);
     const { signed_url } = (await ok.json()) as { signed_url: string };
-    expect(signed_url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v1\/convai\/conversation\?agent_id=private&conversation_signature=[\w-]+\.[\w-]+$/);
+    expect(signed_url).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/v1\/convai\/conversation\?agent_id=private&conversation_signature=[\w-]+\.[\w-]+$/,
+    );
 
     const { next, ws } = await connect(new URL(signed_url).search.slice(1));
-    expect((await next('conversation_initiation_metadata')).conversation_initiation_metadata_event.conversation_id).toMatch(/^conv_/);
+    expect(
+      (await next('conversation_initiation_metadata')).conversation_initiation_metadata_event.conversation_id,
+    ).toMatch(/^conv_/);
     ws.close();
   });
 
@@ -97,7 +110,9 @@ describe('REST', () => {
   });
 
   it('serves conversation tokens (public agents without a key, private ones with it)', async () => {
-    expect(((await (await get('/v1/convai/conversation/token?agent_id=chat')).json()) as { token: string }).token).toBeTruthy();
+    expect(
+      ((await (await get('/v1/convai/conversation/token?agent_id=chat')).json()) as { token: string }).token,
+    ).toBeTruthy();
     expect((await get('/v1/convai/conversation/token?agent_id=private')).status).toBe(401);
     expect((await get('/v1/convai/conversation/token?agent_id=private', { 'xi-api-key': KEY })).status).toBe(200);
   });
@@ -125,7 +140,10 @@ describe('REST', () => {
     await expect.poll(() => emulator.conversations.at(-1)!.transcript.length).toBe(3);
     ws.close();
 
-    const bad = await fetch(`${emulator.url}/v1/convai/conversations/${id}/feedback`, { method: 'POST', body: '{"feedback":"meh"}' });
+    const bad = await fetch(`${emulator.url}/v1/convai/conversations/${id}/feedback`, {
+      method: 'POST',
+      body: '{"feedback":"meh"}',
+    });
     expect(bad.status).toBe(422);
     const good = await fetch(`${emulator.url}/v1/convai/conversations/${id}/feedback`, {
       method: 'POST',
@@ -134,7 +152,10 @@ describe('REST', () => {
     expect(good.status).toBe(200);
 
     expect((await get(`/v1/convai/conversations/${id}`)).status).toBe(401);
-    const details = (await (await get(`/v1/convai/conversations/${id}`, { 'xi-api-key': KEY })).json()) as Record<string, any>;
+    const details = (await (await get(`/v1/convai/conversations/${id}`, { 'xi-api-key': KEY })).json()) as Record<
+      string,
+      any
+    >;
     expect(details.transcript.map((t: { role: string; message: string }) => `${t.role}: ${t.message}`)).toEqual([
       'agent: Hi there.',
       'user: hello',
@@ -145,7 +166,9 @@ describe('REST', () => {
 
   it('answers unknown routes with 404 and wrong methods with 405', async () => {
     expect((await get('/v1/nothing-here')).status).toBe(404);
-    expect((await fetch(`${emulator.url}/v1/convai/conversation/token?agent_id=chat`, { method: 'DELETE' })).status).toBe(405);
+    expect(
+      (await fetch(`${emulator.url}/v1/convai/conversation/token?agent_id=chat`, { method: 'DELETE' })).status,
+    ).toBe(405);
   });
 });
 
@@ -170,15 +193,19 @@ describe('protocol', () => {
     ws.send(JSON.stringify({ type: 'user_message', text: 'hi' }));
     await next('agent_response');
     await new Promise((r) => setTimeout(r, 300)); // a ping would have been sent by now
-    expect(new Set(received.map((m) => m.type))).toEqual(new Set(['conversation_initiation_metadata', 'agent_response']));
+    expect(new Set(received.map((m) => m.type))).toEqual(
+      new Set(['conversation_initiation_metadata', 'agent_response']),
+    );
     ws.close();
   });
 
   it('sends pings with increasing ids and measures the round trip from pongs', async () => {
     const { next, received, ws } = await connect('agent_id=chat');
-    await next('ping');
-    ws.send(JSON.stringify({ type: 'pong', event_id: received.find((m) => m.type === 'ping').ping_event.event_id }));
-    await expect.poll(() => received.filter((m) => m.type === 'ping').length, { timeout: 2000 }).toBeGreaterThanOrEqual(2);
+    const first = await next('ping');
+    ws.send(JSON.stringify({ type: 'pong', event_id: first.ping_event.event_id }));
+    await expect
+      .poll(() => received.filter((m) => m.type === 'ping').length, { timeout: 2000 })
+      .toBeGreaterThanOrEqual(2);
     const pings = received.filter((m) => m.type === 'ping');
     expect(pings[1].ping_event.event_id).toBeGreaterThan(pings[0].ping_event.event_id);
     expect(typeof pings[1].ping_event.ping_ms).toBe('number');
@@ -206,7 +233,11 @@ describe('bad input never crashes the emulator', () => {
     ['an unknown type', (ws) => ws.send('{"type":"sing"}'), { code: 1008, reason: /unknown type "sing"/ }],
     ['a binary frame', (ws) => ws.send(Buffer.from([1, 2, 3])), { code: 1008, reason: /Binary frames/ }],
     ['an oversized frame', (ws) => ws.send('x'.repeat(100 * 1024)), { code: 1009, reason: /^$/ }],
-    ['a message with a wrong field', (ws) => ws.send('{"type":"user_message","text":5}'), { code: 1008, reason: /text/ }],
+    [
+      'a message with a wrong field',
+      (ws) => ws.send('{"type":"user_message","text":5}'),
+      { code: 1008, reason: /text/ },
+    ],
   ];
   for (const [what, send, expected] of cases) {
     it(`${what}: logged error, documented close, other sessions go on`, async () => {
@@ -218,7 +249,8 @@ describe('bad input never crashes the emulator', () => {
       const closed = await offender.closed;
       expect(closed.code).toBe(expected.code);
       expect(closed.reason).toMatch(expected.reason);
-      if (expected.code === 1008) expect(offender.received.at(-1)).toMatchObject({ type: 'error', error_event: { code: 1008 } });
+      if (expected.code === 1008)
+        expect(offender.received.at(-1)).toMatchObject({ type: 'error', error_event: { code: 1008 } });
       bystander.ws.send(JSON.stringify({ type: 'user_message', text: 'still there?' }));
       await expect.poll(() => bystander.received.filter((m) => m.type === 'agent_response').length).toBe(2);
       bystander.ws.close();
@@ -227,7 +259,10 @@ describe('bad input never crashes the emulator', () => {
 
   it('a first message that is not conversation_initiation_client_data', async () => {
     const { closed } = await connect('agent_id=chat', { type: 'user_message', text: 'hi' });
-    expect(await closed).toEqual({ code: 1008, reason: 'The first message must be conversation_initiation_client_data.' });
+    expect(await closed).toEqual({
+      code: 1008,
+      reason: 'The first message must be conversation_initiation_client_data.',
+    });
   });
 });
 
@@ -266,6 +301,9 @@ describe('faults', () => {
     emulator.injectFaults({ quota_exceeded: true });
     const { closed, received } = await connect('agent_id=chat');
     expect((await closed).code).toBe(1002);
-    expect(received[0]).toMatchObject({ type: 'error', error_event: { code: 1002, message: expect.stringMatching(/quota/) } });
+    expect(received[0]).toMatchObject({
+      type: 'error',
+      error_event: { code: 1002, message: expect.stringMatching(/quota/) },
+    });
   });
 });

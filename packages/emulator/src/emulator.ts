@@ -142,7 +142,12 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
   const authorized = (req: IncomingMessage, res: ServerResponse) => {
     const key = req.headers['xi-api-key'];
     if (typeof key !== 'string' || !key) {
-      fail(res, 401, 'needs_authorization', 'Neither authorization header nor xi-api-key received, please provide one.');
+      fail(
+        res,
+        401,
+        'needs_authorization',
+        'Neither authorization header nor xi-api-key received, please provide one.',
+      );
       return false;
     }
     if (options.apiKey !== undefined && key !== options.apiKey) {
@@ -258,7 +263,12 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
     [
       'GET',
       /^\/_emulator\/conversations$/,
-      (_req, res) => json(res, 200, conversations.map((c) => ({ ...c, received: c.received.length, sent: c.sent.length }))),
+      (_req, res) =>
+        json(
+          res,
+          200,
+          conversations.map((c) => ({ ...c, received: c.received.length, sent: c.sent.length })),
+        ),
     ],
     [
       'POST',
@@ -336,7 +346,13 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
       const agentId = url.searchParams.get('agent_id');
       const agent = agentId ? agents.get(agentId) : undefined;
       if (!agentId || !agent) {
-        return refuse(ws, agentId, 1008, 'The AI agent you are trying to reach does not exist.', `unknown agent ${agentId}`);
+        return refuse(
+          ws,
+          agentId,
+          1008,
+          'The AI agent you are trying to reach does not exist.',
+          `unknown agent ${agentId}`,
+        );
       }
       const unauthorized = 'Could not authorize the conversation.';
       const origin = req.headers.origin ?? null;

@@ -43,14 +43,20 @@ export const metadata = (conversation_id: string, output: AudioFormat, input: Au
   },
 });
 
-export const ping = (event_id: number, ping_ms: number | null): Ping => ({ type: 'ping', ping_event: { event_id, ping_ms } });
+export const ping = (event_id: number, ping_ms: number | null): Ping => ({
+  type: 'ping',
+  ping_event: { event_id, ping_ms },
+});
 
 export const audio = (audio_base_64: string, event_id: number, alignment: AudioEventAlignment): Audio => ({
   type: 'audio',
   audio_event: { audio_base_64, event_id, alignment },
 });
 
-export const interruption = (event_id: number): Interruption => ({ type: 'interruption', interruption_event: { event_id } });
+export const interruption = (event_id: number): Interruption => ({
+  type: 'interruption',
+  interruption_event: { event_id },
+});
 
 export const userTranscript = (user_transcript: string, event_id: number): UserTranscript => ({
   type: 'user_transcript',
@@ -91,7 +97,13 @@ export const clientToolCall = (
 ): ClientToolCallMessage => ({
   type: 'client_tool_call',
   // `expects_response` is not in the published contract; the contract allows extra fields.
-  client_tool_call: { tool_name, tool_call_id, parameters, event_id, expects_response } as ClientToolCallMessage['client_tool_call'],
+  client_tool_call: {
+    tool_name,
+    tool_call_id,
+    parameters,
+    event_id,
+    expects_response,
+  } as ClientToolCallMessage['client_tool_call'],
 });
 
 export const agentToolResponse = (

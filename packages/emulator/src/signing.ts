@@ -31,7 +31,8 @@ export class Signer {
     if (!body || !mac || extra !== undefined) return { ok: false, reason: 'malformed' };
     const expected = Buffer.from(this.#mac(body));
     const given = Buffer.from(mac);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_signature' };
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      return { ok: false, reason: 'bad_signature' };
     let payload: SignaturePayload;
     try {
       payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SignaturePayload;
