@@ -9,14 +9,15 @@ import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { emulatorCommands } from './test/commands.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const inBrowser = {
+/** Browser mode in system Chromium; a fresh object per project, since Vitest names the instances it is given. */
+const inBrowser = () => ({
   enabled: true,
   headless: true,
   provider: playwright({
     launchOptions: { executablePath: findChromium() ?? '/usr/bin/chromium', args: chromiumArgs },
   }),
   instances: [{ browser: 'chromium' as const }],
-};
+});
 
 /** Says where the emulator is once the demo server listens. */
 const announce = (): Plugin => ({
@@ -72,12 +73,12 @@ export default defineConfig({
           include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],
           globalSetup: ['test/browser-setup.ts'],
           testTimeout: 30_000,
-          browser: { ...inBrowser, commands: emulatorCommands },
+          browser: { ...inBrowser(), commands: emulatorCommands },
         },
       },
       {
         plugins: [storybookTest({ configDir: path.join(here, '.storybook') })],
-        test: { name: 'storybook', browser: inBrowser },
+        test: { name: 'storybook', browser: inBrowser() },
       },
     ],
   },
