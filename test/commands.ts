@@ -31,9 +31,13 @@ const contractViolations: BrowserCommand<[conversationId: string]> = (_ctx, id) 
   return record.sent.flatMap((l) => contractErrors(l.message));
 };
 
+/** The same over every conversation the emulator has held so far. */
+const allContractViolations: BrowserCommand<[]> = () =>
+  emulator().conversations.flatMap((c) => c.sent.flatMap((l) => contractErrors(l.message)));
+
 const lastRefusal: BrowserCommand<[]> = () => emulator().refusals.at(-1) ?? null;
 
-export const emulatorCommands = { signedUrl, conversation, contractViolations, lastRefusal };
+export const emulatorCommands = { signedUrl, conversation, contractViolations, allContractViolations, lastRefusal };
 
 export type TestConversation = Omit<ConversationRecord, 'sent' | 'received'> & {
   sentTypes: string[];
@@ -45,6 +49,7 @@ declare module 'vitest/browser' {
     signedUrl(agentId: string, options?: { ttlSeconds?: number; singleUse?: boolean }): Promise<string>;
     conversation(conversationId: string): Promise<TestConversation | null>;
     contractViolations(conversationId: string): Promise<string[]>;
+    allContractViolations(): Promise<string[]>;
     lastRefusal(): Promise<{ agentId: string | null; code: number; reason: string; detail: string } | null>;
   }
 }

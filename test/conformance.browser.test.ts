@@ -202,3 +202,9 @@ describe('keep-alive and feedback', () => {
     expect((await commands.conversation(id))?.overall_feedback).toBe('dislike');
   });
 });
+
+describe('the published contract', () => {
+  it('covers every message the emulator sent in this file, error events included', async () => {
+    expect(await commands.allContractViolations()).toEqual([]);
+  });
+});

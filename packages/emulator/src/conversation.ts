@@ -328,7 +328,9 @@ export class ConversationSession {
     if (playedMs >= s.durationMs) return; // already finished playing
     s.timers.forEach(clearTimeout);
     this.#speaking = null;
-    const spoken = s.text.slice(0, s.charStarts.filter((start) => start < playedMs).length).trimEnd();
+    // Alignment counts code points, not UTF-16 units.
+    const played = s.charStarts.filter((start) => start < playedMs).length;
+    const spoken = Array.from(s.text).slice(0, played).join('').trimEnd();
     this.#send(msg.interruption(userTurnId));
     this.#send(msg.agentResponseCorrection(s.text, spoken, s.turnId));
     const entry = this.#record.transcript.findLast((t) => t.role === 'agent' && t.event_id === s.turnId);
