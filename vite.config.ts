@@ -23,6 +23,7 @@ const inBrowser = () => ({
 const announce = (): Plugin => ({
   name: 'elevenkit-announce',
   configureServer(server) {
+    if (process.env.VITEST) return;
     server.httpServer?.once('listening', () => {
       const url = server.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/';
       const ws = url.replace(/^http/, 'ws').replace(/\/$/, '');
