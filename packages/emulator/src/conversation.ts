@@ -8,7 +8,7 @@ import type { ServerMessage } from './messages.ts';
 import { decodeAudio, encodeAudio, sampleRateOf } from './format.ts';
 import { recognize, synthesize } from './speech.ts';
 import { newId } from './signing.ts';
-import type { ConversationRecord, Logger } from './store.ts';
+import { appendLogged, type ConversationRecord, type Logger } from './store.ts';
 
 export interface SessionOptions {
   agent: Agent;
@@ -114,7 +114,7 @@ export class ConversationSession {
       if (this.#state === 'active') this.#onAudio(message.user_audio_chunk);
       return;
     }
-    this.#record.received.push({ at: Date.now(), message });
+    appendLogged(this.#record.received, message);
     this.#o.emit('received', message);
     const type = message.type;
     if (this.#state === 'waiting') {
@@ -475,7 +475,7 @@ export class ConversationSession {
     if (type !== 'error' && type !== 'conversation_initiation_metadata' && !this.#agent.client_events.includes(type)) {
       return;
     }
-    this.#record.sent.push({ at: Date.now(), message: type === 'audio' ? withoutAudio(message) : message });
+    appendLogged(this.#record.sent, type === 'audio' ? withoutAudio(message) : message);
     this.#o.emit('sent', message);
     this.#sendRaw(JSON.stringify(message));
   }

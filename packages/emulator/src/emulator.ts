@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { DEMO_AGENT, resolveAgent, type Agent, type AgentDefinition, type Faults } from './agents.ts';
 import { ConversationSession } from './conversation.ts';
 import { newId, Signer } from './signing.ts';
-import { conversationDetails, newRecord, type ConversationRecord, type Logger } from './store.ts';
+import { conversationDetails, MAX_CONVERSATIONS, newRecord, type ConversationRecord, type Logger } from './store.ts';
 import { widgetConfig } from './widget-config.ts';
 
 export interface EmulatorOptions {
@@ -376,6 +376,10 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
       url.searchParams.delete('conversation_signature');
       const record = newRecord(conversationId, agentId, origin, url.search);
       conversations.push(record);
+      if (conversations.length > MAX_CONVERSATIONS) {
+        const oldestDone = conversations.findIndex((c) => c.status === 'done');
+        if (oldestDone >= 0) conversations.splice(oldestDone, 1);
+      }
       events.emit('session', record);
       new ConversationSession(ws, {
         agent: { ...agent, faults: { ...agent.faults, ...extra } },

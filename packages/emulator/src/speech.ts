@@ -96,6 +96,7 @@ const PURITY_MIN = 0.6; // per slot: (best low + best high power) / total power
 const BALANCE_MIN = 0.08; // per slot: each of the two tones carries at least this share of the power
 const TICK_MS = 0.5; // time resolution of the analysis
 const COARSE_SLOTS = 4; // slots the coarse grid search looks at
+const MAX_SHIFT_MS = 16; // how far a slot edge may jump between two slots (capture glitches are ~10 ms)
 
 /** Prefix sums per 0.5 ms tick of the power and of each tone's complex demodulation. */
 class Analysis {
@@ -213,23 +214,31 @@ interface SlotReading {
   power: number;
 }
 
-function readSlot(an: Analysis, a: number, b: number, power: number): SlotReading {
+/**
+ * The strongest low and high tone over ticks [a, b), which is a whole number of `sub`-tick pieces. All
+ * tones are multiples of 100 Hz, so over whole 10 ms pieces they are exactly orthogonal. Summing powers
+ * piece by piece (`sub` = 10 ms) instead of over the whole window keeps a glitch (a few ms of audio
+ * inserted or lost, which breaks the tones' phase) from spoiling more than one piece.
+ */
+function readSlot(an: Analysis, a: number, b: number, sub: number): SlotReading {
+  const pieces = Math.max(1, Math.round((b - a) / sub));
+  const power = an.power(a, b);
   let low = 0;
   let lowIdx = 0;
   let high = 0;
   let highIdx = 0;
   for (let k = 0; k < 10; k++) {
-    const pl = an.tonePower(k, a, b);
-    if (pl > low) {
-      low = pl;
-      lowIdx = k;
+    let pl = 0;
+    let ph = 0;
+    for (let i = 0; i < pieces; i++) {
+      const x = pieces === 1 ? b : a + (i + 1) * sub;
+      pl += an.tonePower(k, a + i * sub, x);
+      ph += an.tonePower(k + 10, a + i * sub, x);
     }
-    const ph = an.tonePower(k + 10, a, b);
-    if (ph > high) {
-      high = ph;
-      highIdx = k;
-    }
+    if (pl > low) [low, lowIdx] = [pl, k];
+    if (ph > high) [high, highIdx] = [ph, k];
   }
+  [low, high] = [low / pieces, high / pieces];
   const balanced = low >= BALANCE_MIN * power && high >= BALANCE_MIN * power;
   const purity = balanced ? Math.min(1, (low + high) / power) : 0;
   return { cell: highIdx * 10 + lowIdx, purity, power };
@@ -252,22 +261,31 @@ interface GridReading {
  * Reads slots on a grid until silence or the end of the buffer (a slot whose central part is not
  * complete is dropped). Score = mean purity × boundary contrast: power dips exactly at the slot edges and
  * none at the slot centres, which is what picks the true slot length over half or double of it.
+ *
+ * With `track`, each slot edge is re-found at the nearest power dip: a loaded browser inserts or drops
+ * ~10 ms of audio now and then (seen in Chromium's capture), which would otherwise shift all later slots.
  */
-function readGrid(an: Analysis, grid: Grid, threshold: number, maxSlots: number): GridReading {
+function readGrid(an: Analysis, grid: Grid, threshold: number, maxSlots: number, track = false): GridReading {
   const { period, start } = grid;
   const margin = Math.max((RAMP_MS + 2) * an.ticksPerMs, 0.2 * period);
+  const tenMs = Math.round(10 * an.ticksPerMs);
+  const length = Math.max(1, Math.floor((period - 2 * margin) / tenMs)) * tenMs; // central window
   const dip = Math.max(1, Math.round((RAMP_MS / 2) * an.ticksPerMs));
+  const reach = Math.round(Math.min(MAX_SHIFT_MS * an.ticksPerMs, 0.3 * period));
   const slots: SlotReading[] = [];
   let puritySum = 0;
   let edgePower = 0;
   let centrePower = 0;
   let previous = 0;
+  let shift = 0;
   let silenceAt: number | undefined;
   for (let k = 0; k < maxSlots; k++) {
-    const s = start + k * period;
-    const a = Math.max(0, Math.round(s + margin));
-    const b = Math.round(s + period - margin);
-    if (b > an.ticks || b - a < 0.5 * (period - 2 * margin)) break;
+    if (track && k > 0) shift += nearestEdge(an, Math.round(start + k * period + shift), reach, previous);
+    const s = start + k * period + shift;
+    let a = Math.round(s + (period - length) / 2);
+    const b = a + length;
+    if (a < 0) a += Math.ceil(-a / tenMs) * tenMs; // the VAD cut the first slot: use what is left
+    if (b > an.ticks || a >= b) break;
     const power = an.power(a, b);
     // Silence: below the floor, or a sudden drop (the level itself drifts with the browser's AGC).
     if (power < threshold || power < 0.1 * previous) {
@@ -275,7 +293,7 @@ function readGrid(an: Analysis, grid: Grid, threshold: number, maxSlots: number)
       break;
     }
     previous = power;
-    const reading = readSlot(an, a, b, power);
+    const reading = readSlot(an, a, b, track ? tenMs : b - a);
     slots.push(reading);
     puritySum += reading.purity;
     const e = Math.round(s);
@@ -285,10 +303,31 @@ function readGrid(an: Analysis, grid: Grid, threshold: number, maxSlots: number)
   }
   const count = slots.length;
   if (count === 0 || centrePower <= 0) return { score: 0, slots, silenceAt };
-  const e = Math.round(start + count * period); // the last slot's end must be an edge too
+  const e = Math.round(start + count * period + shift); // the last slot's end must be an edge too
   edgePower += an.power(e - dip, e + dip);
   const contrast = Math.max(0, 1 - edgePower / (count + 1) / (centrePower / count));
   return { score: (puritySum / count) * contrast, slots, silenceAt };
+}
+
+/**
+ * Offset (ticks, within ±reach) of the slot edge nearest to `edge`, or 0 if none is clear. An edge is the
+ * V of two raised-cosine ramps: nearly silent within ±1.5 ms, back near full level 3.5–5.5 ms either
+ * side. Inserted silence (a capture glitch) is a dip too, but a flat one, so it does not qualify.
+ */
+function nearestEdge(an: Analysis, edge: number, reach: number, level: number): number {
+  const ms = an.ticksPerMs;
+  const [c, near, far] = [Math.round(1.5 * ms), Math.round(3.5 * ms), Math.round(5.5 * ms)];
+  let best = 0;
+  let bestRatio = 0.2; // at most this centre-to-sides power ratio
+  for (let o = -reach; o <= reach; o++) {
+    const e = edge + o;
+    if (e - far < 0 || e + far > an.ticks) continue; // a window cut by the buffer is no edge
+    const sides = Math.min(an.power(e - far, e - near), an.power(e + near, e + far));
+    if (sides < 0.25 * level) continue;
+    const ratio = an.power(e - c, e + c) / sides;
+    if (ratio < bestRatio || (ratio === bestRatio && Math.abs(o) < Math.abs(best))) [best, bestRatio] = [o, ratio];
+  }
+  return best;
 }
 
 const NOT_RECOGNIZED: Recognition = { text: '', recognized: false, confidence: 0 };
@@ -336,27 +375,27 @@ export function recognize(samples: Float32Array, sampleRate: number): Recognitio
   };
   if (!top.some((c) => startsWithSync(c.grid))) return NOT_RECOGNIZED;
 
-  // Fine search over all slots: slot length ±1 ms, phase ±2 ms in 0.5 ms steps.
+  // Fine search over all slots, following the slot edges: slot length ±1 ms, phase ±1 ms.
   an.demodulate(from, to);
-  let best = { grid: { period: 0, start: 0 }, score: -1 };
+  let best: { grid: Grid; reading: GridReading } | undefined;
   for (const c of top) {
     for (let dms = -1; dms <= 1; dms++) {
-      const period = c.grid.period + dms * an.ticksPerMs;
-      for (let dt = -2 * msStep; dt <= 2 * msStep; dt++) {
-        const grid = { period, start: c.grid.start + dt };
-        const { score } = readGrid(an, grid, threshold, Infinity);
-        if (score > best.score) best = { grid, score };
+      for (let dt = -msStep; dt <= msStep; dt += msStep) {
+        const grid = { period: c.grid.period + dms * an.ticksPerMs, start: c.grid.start + dt };
+        const reading = readGrid(an, grid, threshold, Infinity, true);
+        if (!best || reading.score > best.reading.score) best = { grid, reading };
       }
     }
   }
-
-  const { slots, silenceAt } = readGrid(an, best.grid, threshold, Infinity);
+  if (!best) return NOT_RECOGNIZED;
+  const { grid, reading } = best;
+  const { slots, silenceAt } = reading;
   const confidence = slots.reduce((sum, s) => sum + s.purity, 0) / Math.max(1, slots.length);
   const fail: Recognition = { text: '', recognized: false, confidence };
   if (slots.some((s) => s.purity < PURITY_MIN) || slots[0]?.cell !== SYNC) return fail;
   // Sound after the utterance's trailing silence (within 10 dB of its level) is not ours.
   const tailLevel = Math.max(threshold, 0.1 * (slots[slots.length - 1]?.power ?? 0));
-  if (silenceAt !== undefined && frames.some((p, i) => i * frame >= silenceAt + best.grid.period && p >= tailLevel)) {
+  if (silenceAt !== undefined && frames.some((p, i) => i * frame >= silenceAt + grid.period && p >= tailLevel)) {
     return fail;
   }
 

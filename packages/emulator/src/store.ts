@@ -15,6 +15,15 @@ export interface Logged {
   message: unknown;
 }
 
+/** Bounds for a long-running emulator (a demo left open for days): older entries are dropped first. */
+export const MAX_LOGGED_MESSAGES = 20_000;
+export const MAX_CONVERSATIONS = 500;
+
+export function appendLogged(list: Logged[], message: unknown) {
+  if (list.length >= MAX_LOGGED_MESSAGES) list.shift();
+  list.push({ at: Date.now(), message });
+}
+
 export interface ConversationRecord {
   conversation_id: string;
   agent_id: string;
