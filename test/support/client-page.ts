@@ -1,6 +1,6 @@
 // Real Chromium (playwright-core) on a page that loads the official @elevenlabs/client build, optionally with a
 // fake microphone playing a WAV file once. Served from 127.0.0.1 by a tiny static server.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,9 +21,11 @@ export interface ClientPage {
   close(): Promise<void>;
 }
 
-/** Writes WAV bytes to a temporary file for `--use-file-for-fake-audio-capture`. */
+const MIC_DIR_PREFIX = path.join(tmpdir(), 'elevenkit-mic-');
+
+/** Writes WAV bytes to a temporary file for `--use-file-for-fake-audio-capture` (removed when the page closes). */
 export function wavFile(bytes: Uint8Array, name = 'mic.wav') {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'elevenkit-mic-')), name);
+  const file = path.join(mkdtempSync(MIC_DIR_PREFIX), name);
   writeFileSync(file, bytes);
   return file;
 }
@@ -57,6 +59,8 @@ export async function openClientPage(options: { micWav?: string } = {}): Promise
     close: async () => {
       await browser.close();
       await new Promise((resolve) => server.close(resolve));
+      if (options.micWav?.startsWith(MIC_DIR_PREFIX))
+        rmSync(path.dirname(options.micWav), { recursive: true, force: true });
     },
   };
 }

@@ -1,6 +1,6 @@
 // The CLI as a user runs it: a child process with an agents file.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,13 +33,16 @@ it('serves the agents of a JSON file on the given port', async () => {
   } finally {
     child.kill('SIGTERM');
     await exited;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
 it('stops with one clear sentence on a broken agents file', async () => {
-  const file = path.join(mkdtempSync(path.join(tmpdir(), 'emulator-cli-')), 'agents.json');
+  const dir = mkdtempSync(path.join(tmpdir(), 'emulator-cli-'));
+  const file = path.join(dir, 'agents.json');
   writeFileSync(file, '[{"agent_id": "x", "text_only": "maybe"}]');
   const { output, exited } = run(['--port', '0', '--agents', file]);
   expect(await exited).toBe(1);
+  rmSync(dir, { recursive: true, force: true });
   expect(output().trim()).toBe('elevenkit-emulator: Agent "x": "text_only" must be true or false.');
 });
