@@ -69,6 +69,8 @@ export interface EmulatorCore {
   injectFaults(faults: Faults, agentId?: string): void;
   /** A signature as `get-signed-url` would mint; `ttlSeconds` may be negative for an expired one. */
   sign(agentId: string, options?: { ttlSeconds?: number; singleUse?: boolean }): string;
+  /** Consumes a token from `POST /v1/single-use-token/{type}`: true once, if it exists, is of `type` and has not expired. */
+  consumeSingleUseToken(token: string, type: 'realtime_scribe' | 'tts_websocket'): boolean;
   /** Resolves with the first `sent`/`received` message matching, past or future. */
   waitFor(
     direction: 'sent' | 'received',
@@ -101,6 +103,7 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
   const events = new EventEmitter<EmulatorEvents>();
   events.setMaxListeners(0);
   const pendingFaults: { faults: Faults; agentId?: string }[] = [];
+  const singleUseTokens = new Map<string, { type: string; expiresAt: number }>();
   const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({
     noServer: true,
@@ -220,6 +223,19 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
         // Public agents get a token without a key (the SDK's WebRTC path asks for one); private ones need the key.
         if (agent.auth_required && !authorized(req, res)) return;
         json(res, 200, { token: sign(agent.agent_id) });
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/single-use-token\/([^/]+)$/,
+      (req, res, [type]) => {
+        if (!authorized(req, res)) return;
+        if (type !== 'realtime_scribe' && type !== 'tts_websocket') {
+          return fail(res, 422, 'invalid_request', 'token_type must be realtime_scribe or tts_websocket.');
+        }
+        const token = newId('sutkn');
+        singleUseTokens.set(token, { type, expiresAt: Date.now() + ttl * 1000 });
+        json(res, 200, { token });
       },
     ],
     [
@@ -428,6 +444,11 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
     addAgent,
     injectFaults,
     sign,
+    consumeSingleUseToken: (token, type) => {
+      const entry = singleUseTokens.get(token);
+      singleUseTokens.delete(token);
+      return !!entry && entry.type === type && entry.expiresAt > Date.now();
+    },
     waitFor,
     closeSessions: () => sockets.forEach((ws) => ws.close(1001, 'Emulator shutting down')),
   };

@@ -1,0 +1,60 @@
+// Fixed-window rate limiting: an in-memory store for one process, a Redis store for many.
+
+export interface RateLimitHit {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** ms until the window resets. */
+  resetMs: number;
+}
+
+/** Where counts live. `hit` must count atomically, so concurrent requests never pass the limit together. */
+export interface RateLimitStore {
+  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+}
+
+export class MemoryRateLimitStore implements RateLimitStore {
+  readonly #windows = new Map<string, { count: number; resetAt: number }>();
+  #lastSweep = 0;
+
+  async hit(key: string, windowMs: number): Promise<RateLimitHit> {
+    const now = Date.now();
+    if (now - this.#lastSweep > windowMs) this.#sweep(now);
+    let window = this.#windows.get(key);
+    if (!window || window.resetAt <= now) {
+      window = { count: 0, resetAt: now + windowMs };
+      this.#windows.set(key, window);
+    }
+    window.count++;
+    return { count: window.count, resetMs: window.resetAt - now };
+  }
+
+  /** Drops finished windows so memory follows active callers, not every caller ever seen. */
+  #sweep(now: number) {
+    this.#lastSweep = now;
+    for (const [key, window] of this.#windows) if (window.resetAt <= now) this.#windows.delete(key);
+  }
+}
+
+/**
+ * The one Redis command the store needs, so any client works:
+ * - node-redis: `(script, keys, args) => client.eval(script, { keys, arguments: args })`
+ * - ioredis:    `(script, keys, args) => client.eval(script, keys.length, ...keys, ...args)`
+ */
+export type RedisEval = (script: string, keys: string[], args: string[]) => Promise<unknown>;
+
+// INCR and the expiry in one atomic step; returns [count, ms left].
+const HIT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
+
+export function createRedisRateLimitStore(evaluate: RedisEval, prefix = 'elevenkit:rl:'): RateLimitStore {
+  return {
+    async hit(key, windowMs) {
+      const reply = await evaluate(HIT, [prefix + key], [String(windowMs)]);
+      const [count, ttl] = (reply as (number | string)[]).map(Number);
+      return { count: count!, resetMs: ttl! };
+    },
+  };
+}
