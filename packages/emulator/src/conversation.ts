@@ -252,20 +252,20 @@ export class ConversationSession {
       all.set(this.#frameRest);
       all.set(samples, this.#frameRest.length);
     }
-    let peak = 0;
+    const frames: [Float32Array, number][] = [];
     let offset = 0;
     for (; offset + frame <= all.length; offset += frame) {
       const f = all.slice(offset, offset + frame);
-      const level = rms(f);
-      peak = Math.max(peak, level);
-      this.#onFrameLevel(f, level);
+      frames.push([f, rms(f)]);
     }
     this.#frameRest = all.slice(offset);
+    // The score goes out before turn taking runs, so it never waits behind recognition.
     if (this.#agent.client_events.includes('vad_score')) {
-      // 0 at -50 dBFS, 1 at -20 dBFS and above
-      const db = 20 * Math.log10(Math.max(peak, 1e-6));
+      const peak = frames.reduce((max, [, level]) => Math.max(max, level), 0);
+      const db = 20 * Math.log10(Math.max(peak, 1e-6)); // 0 at -50 dBFS, 1 at -20 dBFS and above
       this.#send(msg.vadScore(Math.round(Math.min(1, Math.max(0, (db + 50) / 30)) * 1000) / 1000));
     }
+    for (const [f, level] of frames) this.#onFrameLevel(f, level);
   }
 
   #onFrameLevel(frame: Float32Array, level: number) {
@@ -285,11 +285,17 @@ export class ConversationSession {
       this.#endUserTurn();
     } else if (this.#sinceTentativeMs >= TENTATIVE_EVERY_MS) {
       this.#sinceTentativeMs = 0;
-      const heard = recognize(concat(this.#utterance), sampleRateOf(this.#inFormat));
-      if (heard.recognized && heard.text.trim() && heard.text !== this.#tentative) {
-        this.#tentative = heard.text;
-        this.#send(msg.tentativeUserTranscript(heard.text, this.#userTurnId));
-      }
+      // Deferred, so audio already waiting on the socket (this and other sessions') is handled first.
+      const turn = this.#userTurnId;
+      const audio = concat(this.#utterance);
+      setImmediate(() => {
+        if (turn !== this.#userTurnId || !this.#inSpeech || this.#state !== 'active') return;
+        const heard = recognize(audio, sampleRateOf(this.#inFormat));
+        if (heard.recognized && heard.text.trim() && heard.text !== this.#tentative) {
+          this.#tentative = heard.text;
+          this.#send(msg.tentativeUserTranscript(heard.text, turn));
+        }
+      });
     }
   }
 
@@ -475,7 +481,9 @@ export class ConversationSession {
     if (type !== 'error' && type !== 'conversation_initiation_metadata' && !this.#agent.client_events.includes(type)) {
       return;
     }
-    appendLogged(this.#record.sent, type === 'audio' ? withoutAudio(message) : message);
+    // One vad_score answers every audio chunk: counted, not kept, like the chunks themselves.
+    if (type === 'vad_score') this.#record.vad_scores_sent++;
+    else appendLogged(this.#record.sent, type === 'audio' ? withoutAudio(message) : message);
     this.#o.emit('sent', message);
     this.#sendRaw(JSON.stringify(message));
   }

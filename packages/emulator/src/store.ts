@@ -42,9 +42,10 @@ export interface ConversationRecord {
   overall_feedback: 'like' | 'dislike' | null;
   pongs: number;
   audio_chunks_received: number;
+  vad_scores_sent: number;
   /** Every JSON message received except audio chunks (counted above). */
   received: Logged[];
-  /** Every message sent; audio payloads are blanked to keep memory bounded. */
+  /** Every message sent but `vad_score` (counted above); audio payloads are blanked to keep memory bounded. */
   sent: Logged[];
   close: { code: number; reason: string } | null;
 }
@@ -67,6 +68,7 @@ export function newRecord(conversation_id: string, agent_id: string, origin: str
     overall_feedback: null,
     pongs: 0,
     audio_chunks_received: 0,
+    vad_scores_sent: 0,
     received: [],
     sent: [],
     close: null,
