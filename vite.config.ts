@@ -1,10 +1,13 @@
-// The demo dev server (`npm run demo`: the emulator mounted on it) and the Vitest projects (`npm test`).
+// The demo dev server (`npm run demo`: the emulator and the token endpoint mounted on it) and the Vitest projects
+// (`npm test`).
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { playwright } from '@vitest/browser-playwright';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { elevenlabsEmulator } from './packages/emulator/src/vite.ts';
+import { elevenlabsTokenEndpoint } from './packages/server/src/vite.ts';
+import { DEMO_PRIVATE_AGENT } from './demo/agents.ts';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { emulatorCommands } from './test/commands.ts';
 
@@ -19,7 +22,27 @@ const inBrowser = () => ({
   instances: [{ browser: 'chromium' as const }],
 });
 
-/** Says where the emulator is once the demo server listens. */
+/** The key the demo's emulator expects and its token endpoint sends: a development value, not a secret. */
+const DEV_API_KEY = 'elevenkit-dev-key';
+/** With ELEVENLABS_API_KEY set, the token endpoint signs with ElevenLabs for the agents in ELEVENLABS_AGENT_IDS. */
+const realKey = process.env.ELEVENLABS_API_KEY?.trim();
+const realAgents = (process.env.ELEVENLABS_AGENT_IDS ?? '')
+  .split(',')
+  .map((id) => id.trim())
+  .filter(Boolean);
+const tokenEndpoint = realKey
+  ? elevenlabsTokenEndpoint({
+      apiKey: realKey,
+      agents: realAgents,
+      apiOrigin: process.env.ELEVENLABS_API_ORIGIN?.trim() || 'https://api.elevenlabs.io',
+    })
+  : // No apiOrigin: the emulator mounted on this same server.
+    elevenlabsTokenEndpoint({ apiKey: DEV_API_KEY, agents: ['demo', DEMO_PRIVATE_AGENT.agent_id] });
+const signsWith = realKey
+  ? `ElevenLabs, for ${realAgents.join(', ') || 'no agent: set ELEVENLABS_AGENT_IDS'}`
+  : 'the emulator, for demo and demo-private';
+
+/** Says where the emulator and the token endpoint are once the demo server listens. */
 const announce = (): Plugin => ({
   name: 'elevenkit-announce',
   configureServer(server) {
@@ -30,13 +53,21 @@ const announce = (): Plugin => ({
       setTimeout(() => {
         console.log(`  elevenkit demo:  ${url}`);
         console.log(`  emulator:        ${ws}/v1/convai/conversation?agent_id=demo  (REST under ${url}v1/)`);
+        console.log(`  token endpoint:  ${url}api/elevenlabs  (signs with ${signsWith})`);
       }, 50);
     });
   },
 });
 
 export default defineConfig({
-  plugins: [elevenlabsEmulator(), announce()],
+  plugins: [elevenlabsEmulator({ apiKey: DEV_API_KEY, agents: [DEMO_PRIVATE_AGENT] }), tokenEndpoint, announce()],
+  // What demo/private-chat.ts asks the token endpoint for.
+  define: {
+    __ELEVENKIT_DEMO_TOKEN_ENDPOINT__: JSON.stringify({
+      agentId: realKey ? (realAgents[0] ?? '') : DEMO_PRIVATE_AGENT.agent_id,
+      upstream: realKey ? 'elevenlabs' : 'emulator',
+    }),
+  },
   server: { host: '127.0.0.1', port: 5173 },
   test: {
     passWithNoTests: true,
@@ -55,6 +86,8 @@ export default defineConfig({
           environment: 'node',
           include: ['packages/{emulator,server}/src/**/*.test.ts', 'test/**/*.test.ts'],
           exclude: ['**/*.browser.test.*', '**/*.e2e.test.ts', '**/node_modules/**'],
+          // A throwaway redis-server for the Redis rate-limit store's tests.
+          globalSetup: ['test/redis-setup.ts'],
         },
       },
       {

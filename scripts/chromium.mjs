@@ -1,6 +1,6 @@
 // Finds a Chromium for tests and benchmarks; installs Debian's `chromium` when it can.
 import { existsSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
+import { aptInstall, canUseApt } from './apt.mjs';
 
 const CANDIDATES = [
   '/usr/bin/chromium',
@@ -21,24 +21,13 @@ export function findChromium() {
   return CANDIDATES.find((path) => existsSync(path));
 }
 
-function canUseApt() {
-  try {
-    execFileSync('apt-get', ['--version'], { stdio: 'ignore' });
-    return process.getuid?.() === 0;
-  } catch {
-    return false;
-  }
-}
-
 /** Finds Chromium, or installs Debian's package as root; otherwise exits with one sentence saying what to install. */
 export function ensureChromium() {
   const found = findChromium();
   if (found) return found;
   if (canUseApt()) {
     console.log('elevenkit: no Chromium found; installing Debian’s `chromium` with apt-get (about 30 s)…');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+    aptInstall('chromium');
     const installed = findChromium();
     if (installed) return installed;
   }

@@ -1,5 +1,6 @@
-// The demo a person opens with `npm run demo`: the same Vite config (emulator mounted), the page in Chromium,
-// used the way a person would: read the emulator status, chat with the demo agent by keyboard.
+// The demo a person opens with `npm run demo`: the same Vite config (emulator and token endpoint mounted), the page in
+// Chromium, used the way a person would: read the emulator status, chat with the demo agent by keyboard, and chat with
+// a private agent through a signed URL from the token endpoint (issue 3's proof; the widget does the same in issue 4).
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -21,11 +22,18 @@ let page: Page;
 /** Every request the page made to a host other than 127.0.0.1. */
 const outside: string[] = [];
 
+/** WebSocket URLs the page opened. */
+const sockets: string[] = [];
+
 beforeAll(async () => {
+  // The demo signs with ElevenLabs when a key is set; this test is about the emulator.
+  delete process.env.ELEVENLABS_API_KEY;
   server = await createServer({
     configFile: `${repo}vite.config.ts`,
     root: `${repo}demo`,
-    server: { port: 0, host: '127.0.0.1' },
+    // No file watching: an edit elsewhere in the repo (vite.config.ts imports the emulator and the token endpoint)
+    // would restart the server and reload the page mid-test.
+    server: { port: 0, host: '127.0.0.1', watch: null },
     logLevel: 'error',
   });
   await server.listen();
@@ -39,6 +47,7 @@ beforeAll(async () => {
     const address = new URL(request.url());
     if (address.protocol !== 'data:' && address.hostname !== '127.0.0.1') outside.push(request.url());
   });
+  page.on('websocket', (socket) => sockets.push(socket.url()));
   await page.goto(url);
 });
 
@@ -85,6 +94,43 @@ describe('the demo page', () => {
     expect(await reply.innerText()).toBe(`Agent: Your device says it is ${time}.`);
   });
 
+  it('says why when the token endpoint refuses to sign', async () => {
+    const agent = page.getByRole('textbox', { name: 'Agent id' });
+    expect(await agent.inputValue()).toBe('demo-private');
+    await agent.fill('someone-else');
+    await page.getByRole('button', { name: 'Start private chat' }).click();
+    await page
+      .getByText(
+        'Could not start the private chat: the token endpoint answered 403 (agent_not_allowed): This endpoint does not sign for that agent.',
+      )
+      .waitFor();
+    expect(await agent.isEnabled()).toBe(true);
+    await agent.fill('demo-private');
+  });
+
+  it('chats with a private agent through a signed URL from the token endpoint', async () => {
+    const signed = page.waitForResponse((response) => response.url().includes('/api/elevenlabs/signed-url?'));
+    await page.getByRole('button', { name: 'Start private chat' }).click();
+    const response = await signed;
+    expect(response.status()).toBe(200);
+    const body = await response.text();
+    // The page gets a signed URL, never the key it was minted with.
+    expect(body).not.toContain('elevenkit-dev-key');
+    const { signed_url } = JSON.parse(body) as { signed_url: string };
+    expect(signed_url).toMatch(/\/v1\/convai\/conversation\?agent_id=demo-private&conversation_signature=/);
+
+    const log = page.getByRole('log', { name: 'Text chat with a private agent' });
+    await log.getByText(/you reached me with a signed URL/).waitFor();
+    // The client adds its own parameters (source, version) to the signed URL.
+    expect(sockets.some((url) => url.startsWith(signed_url))).toBe(true);
+    const input = page.getByRole('textbox', { name: 'Write to the private agent' });
+    expect(await input.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.keyboard.type('what can you do');
+    await page.keyboard.press('Enter');
+    await log.getByText('You: what can you do').waitFor();
+    await log.getByText(/I only talk to pages that bring a signed URL/).waitFor();
+  });
+
   it('has no accessibility violations that axe-core can find', async () => {
     await page.addScriptTag({ path: axePath });
     const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
@@ -100,6 +146,12 @@ describe('the demo page', () => {
     expect(await page.getByRole('button', { name: 'Start chat' }).evaluate((b) => b === document.activeElement)).toBe(
       true,
     );
+  });
+
+  it('ends the private chat from its End button', async () => {
+    await page.getByRole('button', { name: 'End private chat' }).click();
+    await page.getByText('You ended the private chat.').waitFor();
+    expect(await page.getByRole('textbox', { name: 'Write to the private agent' }).isDisabled()).toBe(true);
   });
 
   it('made no request outside 127.0.0.1', () => {

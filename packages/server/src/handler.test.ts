@@ -1,16 +1,16 @@
-// The token handler over real HTTP (Node adapter) against the emulator as ElevenLabs.
+// Every route against the emulator as ElevenLabs, through every adapter: web-standard (Workers, Deno, Bun, Next.js),
+// Node `http`, Express, and Express mounted under a prefix. One table of cases, run through each.
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
 import { createTokenHandler, type TokenHandlerOptions } from './index.ts';
-import { toNodeListener } from './node.ts';
+import { toExpressMiddleware } from './node.ts';
+import { ADAPTERS, closeServers, listen, type Call } from './test-helpers.ts';
+import express from 'express';
 
 const KEY = 'sk_test_server_key_0123456789';
 let emulator: Emulator;
-const servers: Server[] = [];
 
 beforeAll(async () => {
   emulator = await createEmulator({
@@ -21,127 +21,170 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  servers.forEach((s) => s.close());
+  await closeServers();
   await emulator.close();
 });
 
-async function serve(options: Partial<TokenHandlerOptions> = {}) {
-  const handler = createTokenHandler({ apiKey: KEY, apiOrigin: emulator.url, agents: ['private', 'demo'], ...options });
-  const server = createServer(toNodeListener(handler));
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/elevenlabs`;
+const handler = (options: Partial<TokenHandlerOptions> = {}) =>
+  createTokenHandler({ apiKey: KEY, apiOrigin: emulator.url, agents: ['private', 'demo'], ...options });
+
+/** Opens a conversation on a signed URL; resolves with the first message, or rejects with the close code. */
+async function converse(signedUrl: string) {
+  const ws = new WebSocket(signedUrl, ['convai']);
+  const closed = once(ws, 'close').then(([code]) => Promise.reject(new Error(`closed with ${code}`)));
+  await Promise.race([once(ws, 'open'), closed]);
+  ws.send(JSON.stringify({ type: 'conversation_initiation_client_data' }));
+  const [first] = await Promise.race([once(ws, 'message'), closed]);
+  ws.close();
+  return JSON.parse(String(first)) as { type: string };
 }
 
-describe('routes', () => {
-  it('GET signed-url returns a signed URL that opens a private conversation', async () => {
-    const base = await serve();
-    const res = await fetch(`${base}/signed-url?agent_id=private`);
-    expect(res.status).toBe(200);
-    expect(res.headers.get('cache-control')).toBe('no-store');
-    const { signed_url } = (await res.json()) as { signed_url: string };
-    expect(signed_url).toContain('agent_id=private&conversation_signature=');
-    const ws = new WebSocket(signed_url, ['convai']);
-    await once(ws, 'open');
-    ws.send(JSON.stringify({ type: 'conversation_initiation_client_data' }));
-    const [first] = await once(ws, 'message');
-    expect(JSON.parse(String(first)).type).toBe('conversation_initiation_metadata');
-    ws.close();
+interface RouteCase {
+  name: string;
+  path: string;
+  init?: RequestInit;
+  status: number;
+  /** What a browser would then do with the answer. */
+  check?: (body: any, response: Response) => void | Promise<void>;
+}
+
+const json = { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"any":"body"}' };
+
+const ROUTES: RouteCase[] = [
+  {
+    name: 'GET signed-url: a signed URL that opens a conversation with the private agent',
+    path: '/signed-url?agent_id=private',
+    status: 200,
+    check: async (body) => {
+      expect(Object.keys(body)).toEqual(['signed_url']);
+      expect(body.signed_url).toContain('agent_id=private&conversation_signature=');
+      expect((await converse(body.signed_url)).type).toBe('conversation_initiation_metadata');
+    },
+  },
+  {
+    name: 'GET conversation-token: a token ElevenLabs accepts for that agent',
+    path: '/conversation-token?agent_id=private',
+    status: 200,
+    check: async (body) => {
+      expect(Object.keys(body)).toEqual(['token']);
+      // The private agent's widget config answers only to a valid signature for it (and no key is sent here).
+      const widget = `${emulator.url}/v1/convai/agents/private/widget`;
+      expect((await fetch(widget)).status).toBe(403);
+      expect((await fetch(`${widget}?conversation_signature=${encodeURIComponent(body.token)}`)).status).toBe(200);
+    },
+  },
+  ...(['realtime_scribe', 'tts_websocket'] as const).map((type): RouteCase => ({
+    name: `POST single-use-token/${type} (with a JSON body): a token that works once, for ${type} only`,
+    path: `/single-use-token/${type}`,
+    init: json,
+    status: 200,
+    check: (body) => {
+      expect(body.token).toMatch(/^sutkn_/);
+      const other = type === 'tts_websocket' ? 'realtime_scribe' : 'tts_websocket';
+      expect(emulator.consumeSingleUseToken(body.token, other)).toBe(false);
+    },
+  })),
+  {
+    name: 'POST single-use-token: the token is consumed on first use',
+    path: '/single-use-token/tts_websocket',
+    init: { method: 'POST' },
+    status: 200,
+    check: (body) => {
+      expect(emulator.consumeSingleUseToken(body.token, 'tts_websocket')).toBe(true);
+      expect(emulator.consumeSingleUseToken(body.token, 'tts_websocket')).toBe(false);
+    },
+  },
+  { name: 'GET health', path: '/health', status: 200, check: (body) => expect(body).toEqual({ status: 'ok' }) },
+  {
+    name: 'unknown route: a JSON 404',
+    path: '/nothing',
+    status: 404,
+    check: (body) => expect(body.error.code).toBe('not_found'),
+  },
+  {
+    name: 'wrong method: a JSON 405 naming the method to use',
+    path: '/signed-url?agent_id=private',
+    init: json,
+    status: 405,
+    check: (body, response) => {
+      expect(body.error.code).toBe('method_not_allowed');
+      expect(response.headers.get('allow')).toBe('GET, OPTIONS');
+    },
+  },
+];
+
+describe.each(Object.keys(ADAPTERS))('through the %s adapter', (adapter) => {
+  let call: Call;
+  beforeAll(async () => {
+    call = await ADAPTERS[adapter]!(handler());
   });
 
-  it('GET conversation-token and POST single-use-token/{type} return tokens', async () => {
-    const base = await serve();
-    const token = (await (await fetch(`${base}/conversation-token?agent_id=private`)).json()) as { token: string };
-    expect(token.token).toBeTruthy();
-    for (const type of ['realtime_scribe', 'tts_websocket']) {
-      const res = await fetch(`${base}/single-use-token/${type}`, { method: 'POST' });
-      expect(res.status).toBe(200);
-      expect(((await res.json()) as { token: string }).token).toMatch(/^sutkn_/);
+  it.each(ROUTES)('$name', async ({ path, init, status, check }) => {
+    const response = await call(`/api/elevenlabs${path}`, init);
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    await check?.(await response.json(), response);
+  });
+
+  it('HEAD is answered where GET is', async () => {
+    const response = await call('/api/elevenlabs/health', { method: 'HEAD' });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('the Express adapter', () => {
+  it('passes every other path on to the app, at the root and under a prefix', async () => {
+    for (const [adapter, other] of [
+      ['express', '/other'],
+      ['express under /api', '/api/other'],
+    ] as const) {
+      const call = await ADAPTERS[adapter]!(handler());
+      expect(await (await call(other)).json()).toEqual({ other: true });
+      expect((await call('/api/elevenlabsextra/health')).status).toBe(404); // Express's own 404, not ours
+      expect((await call('/api/elevenlabsextra/health')).headers.get('content-type')).not.toContain('json');
     }
-    expect(await (await fetch(`${base}/health`)).json()).toEqual({ status: 'ok' });
+  });
+
+  it("answers under the handler's own basePath without being told it again", async () => {
+    const app = express();
+    app.use('/v2', toExpressMiddleware(handler({ basePath: '/v2/voice/' })));
+    const origin = await listen(app);
+    expect(await (await fetch(`${origin}/v2/voice/health`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${origin}/api/elevenlabs/health`)).status).toBe(404);
   });
 });
 
-describe('errors', () => {
-  const cases: [string, Partial<TokenHandlerOptions>, string, RequestInit, number, string][] = [
-    ['missing agent_id', {}, '/signed-url', {}, 400, 'missing_agent_id'],
-    ['malformed agent_id', {}, '/signed-url?agent_id=../../v1/x', {}, 400, 'invalid_agent_id'],
-    ['agent not allowed', {}, '/signed-url?agent_id=someone-else', {}, 403, 'agent_not_allowed'],
-    ['authorize refuses', { authorize: () => false }, '/signed-url?agent_id=private', {}, 401, 'unauthorized'],
-    [
-      'bad key upstream',
-      { apiKey: 'sk_wrong_key_9876543210' },
-      '/signed-url?agent_id=private',
-      {},
-      502,
-      'upstream_auth',
-    ],
-    ['unknown route', {}, '/nothing', {}, 404, 'not_found'],
-    ['unknown token type', {}, '/single-use-token/batch', { method: 'POST' }, 404, 'not_found'],
-    ['wrong method', {}, '/signed-url?agent_id=private', { method: 'POST' }, 405, 'method_not_allowed'],
-    ['no key configured', { apiKey: '' }, '/signed-url?agent_id=private', {}, 500, 'server_misconfigured'],
-  ];
-  for (const [what, options, path, init, status, code] of cases) {
-    it(`${what} → ${status} ${code}, without the key anywhere`, async () => {
-      const base = await serve(options);
-      const res = await fetch(`${base}${path}`, init);
-      expect(res.status).toBe(status);
-      const text = await res.text();
-      expect(JSON.parse(text)).toEqual({ error: { code, message: expect.any(String) } });
-      expect(text + JSON.stringify([...res.headers])).not.toContain('sk_');
-    });
-  }
-
-  it('upstream timeout → 504, unreachable → 502', async () => {
-    const slow = createServer(() => {}); // accepts and never answers
-    servers.push(slow);
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const base = await serve({ apiOrigin: `http://127.0.0.1:${(slow.address() as AddressInfo).port}`, timeoutMs: 200 });
-    const res = await fetch(`${base}/signed-url?agent_id=private`);
-    expect([res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([
-      504,
-      'upstream_timeout',
-    ]);
-    const closed = await serve({ apiOrigin: 'http://127.0.0.1:1' });
-    const res2 = await fetch(`${closed}/signed-url?agent_id=private`);
-    expect([res2.status, ((await res2.json()) as { error: { code: string } }).error.code]).toEqual([
-      502,
-      'upstream_unreachable',
-    ]);
-  });
-});
-
-describe('origins and rate limits', () => {
-  it('answers allowed origins with CORS (preflight too) and refuses others without CORS headers', async () => {
-    const base = await serve({ allowedOrigins: ['https://app.example'] });
-    const preflight = await fetch(`${base}/signed-url?agent_id=private`, {
-      method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
-    });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example');
-    const ok = await fetch(`${base}/signed-url?agent_id=private`, { headers: { origin: 'https://app.example' } });
-    expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
-    const refused = await fetch(`${base}/signed-url?agent_id=private`, { headers: { origin: 'https://evil.example' } });
-    expect(refused.status).toBe(403);
-    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
-    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
+describe('options that change a route', () => {
+  it('singleUseSignedUrls: the URL opens one conversation; a second attempt is refused with 3000', async () => {
+    const call = await ADAPTERS.node!(handler({ singleUseSignedUrls: true }));
+    const { signed_url } = await (await call('/api/elevenlabs/signed-url?agent_id=private')).json();
+    expect((await converse(signed_url)).type).toBe('conversation_initiation_metadata');
+    await expect(converse(signed_url)).rejects.toThrow('closed with 3000');
   });
 
-  it('limits per user and per IP; concurrent requests never pass the limit together', async () => {
-    const base = await serve({
-      authorize: (request) => request.headers.get('x-user') ?? true,
-      rateLimit: { limit: 3, windowMs: 60_000 },
+  it('without singleUseSignedUrls, a signed URL can be opened again until it expires', async () => {
+    const call = await ADAPTERS.node!(handler());
+    const { signed_url } = await (await call('/api/elevenlabs/signed-url?agent_id=private')).json();
+    expect((await converse(signed_url)).type).toBe('conversation_initiation_metadata');
+    expect((await converse(signed_url)).type).toBe('conversation_initiation_metadata');
+  });
+
+  it('authorize: the user id becomes the WebRTC participant name', async () => {
+    // The emulator does not report the query it was sent, so a two-line upstream records it.
+    const seen: string[] = [];
+    const spy = await listen((req, res) => {
+      seen.push(req.url!);
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"token":"t"}');
     });
-    const burst = await Promise.all(
-      Array.from({ length: 10 }, () => fetch(`${base}/signed-url?agent_id=private`, { headers: { 'x-user': 'ada' } })),
-    );
-    expect(burst.filter((r) => r.status === 200)).toHaveLength(3);
-    const limited = burst.find((r) => r.status === 429)!;
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    // Another user has their own window; anonymous callers share their IP's.
-    expect((await fetch(`${base}/signed-url?agent_id=private`, { headers: { 'x-user': 'bob' } })).status).toBe(200);
-    const anonymous = await Promise.all(Array.from({ length: 5 }, () => fetch(`${base}/signed-url?agent_id=private`)));
-    expect(anonymous.filter((r) => r.status === 200)).toHaveLength(3);
+    const call = await ADAPTERS.node!(handler({ apiOrigin: spy, authorize: () => ({ userId: 'ada lovelace' }) }));
+    expect((await call('/api/elevenlabs/conversation-token?agent_id=demo')).status).toBe(200);
+    expect(seen).toEqual(['/v1/convai/conversation/token?agent_id=demo&participant_name=ada+lovelace']);
+  });
+
+  it('a key with a trailing newline (as read from a secret file) still works', async () => {
+    const call = await ADAPTERS.node!(handler({ apiKey: `${KEY}\n` }));
+    expect((await call('/api/elevenlabs/signed-url?agent_id=private')).status).toBe(200);
   });
 });

@@ -2,7 +2,8 @@
 // so the browser never holds the API key. Adapters for Node and Express are in ./node.ts.
 import { clientIp } from './client-ip.ts';
 import { ApiError, errorResponse, json } from './errors.ts';
-import { MemoryRateLimitStore, type RateLimitStore } from './rate-limit.ts';
+import { MemoryRateLimitStore, type RateLimitHit, type RateLimitStore } from './rate-limit.ts';
+import { redact } from './redact.ts';
 
 export type SingleUseTokenType = 'realtime_scribe' | 'tts_websocket';
 const SINGLE_USE_TYPES: readonly SingleUseTokenType[] = ['realtime_scribe', 'tts_websocket'];
@@ -30,10 +31,19 @@ export interface RateLimitOptions {
   windowMs: number;
   /** Where counts live. Default: in memory (one process). Use `createRedisRateLimitStore` for many machines. */
   store?: RateLimitStore;
-  /** Believe `X-Forwarded-For` / `X-Real-IP` (set this behind a proxy you run). Default false. */
-  trustProxy?: boolean;
+  /**
+   * Behind your own proxies: `true` (one) or how many append to `X-Forwarded-For`; the client IP is then the entry
+   * that many hops from the right (entries further left are whatever the caller sent). Default false: the socket.
+   */
+  trustProxy?: boolean | number;
   /** The client IP for anonymous callers, if the defaults do not fit your platform (see ./client-ip.ts). */
   clientIp?: (request: Request) => string | undefined;
+}
+
+/** The request handler, with the path its routes live under (the Express adapter mounts it there). */
+export interface TokenHandler {
+  (request: Request): Promise<Response>;
+  readonly basePath: string;
 }
 
 export interface TokenHandlerOptions {
@@ -43,7 +53,10 @@ export interface TokenHandlerOptions {
   agents: readonly string[] | ((agentId: string, request: Request) => boolean | Promise<boolean>);
   /** Routes live under this path. Default `/api/elevenlabs`. */
   basePath?: string;
-  /** Origins allowed to call from a browser (CORS and an `Origin` check). Default: same-origin requests only. */
+  /**
+   * Origins allowed to call from a browser (CORS and an `Origin` check). Default: same-origin requests only.
+   * `'*'`: any origin, without cookies (`Access-Control-Allow-Origin: *`, no credentials).
+   */
   allowedOrigins?: readonly string[] | '*' | ((origin: string) => boolean);
   /** Your own user check. */
   authorize?: (request: Request) => AuthorizeResult | Promise<AuthorizeResult>;
@@ -64,11 +77,20 @@ export interface TokenHandlerOptions {
 const AGENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /** Creates the handler. Routes: GET signed-url, GET conversation-token, POST single-use-token/{type}, GET health. */
-export function createTokenHandler(options: TokenHandlerOptions): (request: Request) => Promise<Response> {
+export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   if (!options || !options.agents) {
     throw new TypeError('createTokenHandler: `agents` is required (the agent ids this endpoint may sign for).');
   }
-  const apiKey = options.apiKey ?? (typeof process !== 'undefined' ? process.env?.ELEVENLABS_API_KEY : undefined);
+  if (options.rateLimit && !(Number.isInteger(options.rateLimit.limit) && options.rateLimit.limit > 0)) {
+    throw new TypeError('createTokenHandler: `rateLimit.limit` must be a whole number of requests, at least 1.');
+  }
+  if (options.rateLimit && !(options.rateLimit.windowMs > 0)) {
+    throw new TypeError('createTokenHandler: `rateLimit.windowMs` must be a positive number of milliseconds.');
+  }
+  // Trimmed: a key read from a file or a secret store often ends in a newline, which no header can carry.
+  const apiKey = (
+    options.apiKey ?? (typeof process !== 'undefined' ? process.env?.ELEVENLABS_API_KEY : undefined)
+  )?.trim();
   const basePath = (options.basePath ?? '/api/elevenlabs').replace(/\/+$/, '');
   const apiOrigin = (
     API_ORIGINS[options.apiOrigin as keyof typeof API_ORIGINS] ??
@@ -77,24 +99,42 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
   ).replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
   const tokenTypes = options.singleUseTokenTypes ?? SINGLE_USE_TYPES;
-  const rateLimit = options.rateLimit && { store: new MemoryRateLimitStore(), ...options.rateLimit };
+  const rateLimit = options.rateLimit && {
+    ...options.rateLimit,
+    store: options.rateLimit.store ?? new MemoryRateLimitStore(),
+  };
   const log = options.logger;
+  let warnedUnknownIp = false;
 
   const agentAllowed = async (agentId: string, request: Request) =>
     typeof options.agents === 'function' ? options.agents(agentId, request) : options.agents.includes(agentId);
 
-  /** The caller's origin if it may call; `null` when the request is not cross-origin; throws 403 otherwise. */
-  const checkOrigin = (request: Request): string | null => {
+  /**
+   * The caller's origin if it may call; `null` when the request is not cross-origin; throws 403 otherwise.
+   * Same origin means same host: behind a proxy that ends TLS the request URL says `http:` while the page is `https:`.
+   */
+  const checkOrigin = (request: Request, url: URL): string | null => {
     const origin = request.headers.get('origin');
-    if (!origin || origin === new URL(request.url).origin) return null;
+    if (!origin || hostOf(origin) === url.host) return null;
     const allowed = options.allowedOrigins;
     const ok = allowed === '*' || (typeof allowed === 'function' ? allowed(origin) : (allowed ?? []).includes(origin));
     if (!ok) throw new ApiError(403, 'origin_not_allowed', `Requests from ${origin} are not allowed.`);
     return origin;
   };
 
-  const corsHeaders = (origin: string | null): Record<string, string> =>
-    origin ? { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-allow-credentials': 'true' } : {};
+  /** CORS for an allowed cross-origin caller. `'*'` means any page, but never with the user's cookies. */
+  const corsHeaders = (origin: string | null): Record<string, string> => {
+    if (!origin) return {};
+    const expose = { 'access-control-expose-headers': 'Retry-After' };
+    return options.allowedOrigins === '*'
+      ? { 'access-control-allow-origin': '*', ...expose }
+      : {
+          'access-control-allow-origin': origin,
+          'access-control-allow-credentials': 'true',
+          vary: 'Origin',
+          ...expose,
+        };
+  };
 
   const identify = async (request: Request): Promise<string | undefined> => {
     if (!options.authorize) return undefined;
@@ -106,9 +146,27 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
 
   const limit = async (request: Request, userId: string | undefined) => {
     if (!rateLimit) return;
-    const ip = rateLimit.clientIp ? rateLimit.clientIp(request) : clientIp(request, rateLimit.trustProxy);
+    const ip = userId
+      ? undefined
+      : rateLimit.clientIp
+        ? rateLimit.clientIp(request)
+        : clientIp(request, rateLimit.trustProxy);
+    if (!userId && !ip && !warnedUnknownIp) {
+      warnedUnknownIp = true;
+      log?.warn(
+        'rate limit: the client IP is unknown here, so anonymous callers share one limit; set rateLimit.clientIp',
+      );
+    }
     const key = userId ? `user:${userId}` : `ip:${ip ?? 'unknown'}`;
-    const { count, resetMs } = await rateLimit.store.hit(key, rateLimit.windowMs);
+    let hit: RateLimitHit;
+    try {
+      hit = await rateLimit.store.hit(key, rateLimit.windowMs);
+    } catch (error) {
+      // Fail closed: without counts, nothing is limited, and anyone could spend the key.
+      log?.error('rate limit store failed', { error: redact(describe(error), apiKey) });
+      throw new ApiError(503, 'rate_limit_unavailable', 'The rate limiter is unavailable; try again shortly.');
+    }
+    const { count, resetMs } = hit;
     if (count > rateLimit.limit) {
       const retryAfter = Math.max(1, Math.ceil(resetMs / 1000));
       throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${retryAfter} s.`, {
@@ -117,39 +175,62 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
     }
   };
 
-  /** Calls ElevenLabs with the key and returns its JSON, mapping every failure to an honest, key-free error. */
-  const upstream = async (method: 'GET' | 'POST', path: string): Promise<Record<string, unknown>> => {
+  /**
+   * Calls ElevenLabs with the key and returns its JSON, mapping every failure to an honest, key-free error.
+   * `agentId` is set for the agent routes, where a 404 means ElevenLabs does not know the agent.
+   */
+  const upstream = async (method: 'GET' | 'POST', path: string, agentId?: string): Promise<Record<string, unknown>> => {
     if (!apiKey) {
+      log?.error('no ElevenLabs API key: set ELEVENLABS_API_KEY or the apiKey option');
       throw new ApiError(500, 'server_misconfigured', 'The server has no ElevenLabs API key (ELEVENLABS_API_KEY).');
     }
+    const route = path.split('?')[0];
     let response: Response;
+    let text: string;
     try {
       response = await fetch(`${apiOrigin}${path}`, {
         method,
         headers: { 'xi-api-key': apiKey, accept: 'application/json' },
         signal: AbortSignal.timeout(timeoutMs),
       });
+      text = await response.text(); // inside the timeout too: an answer can stall after its headers
     } catch (error) {
       const name = (error as Error)?.name;
       if (name === 'TimeoutError' || name === 'AbortError') {
+        log?.warn('elevenlabs request timed out', { path: route, timeoutMs });
         throw new ApiError(504, 'upstream_timeout', `ElevenLabs did not answer within ${timeoutMs} ms.`);
       }
+      log?.warn('elevenlabs unreachable', { path: route, error: redact(describe(error), apiKey) });
       throw new ApiError(502, 'upstream_unreachable', 'ElevenLabs could not be reached.');
     }
-    const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
-    if (response.ok && body && typeof body === 'object') return body;
+    let body: unknown = null;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // handled below
+    }
+    if (response.ok && body && typeof body === 'object') return body as Record<string, unknown>;
     const message = upstreamMessage(body);
-    const detail = message && apiKey ? message.split(apiKey).join('[redacted]') : message;
-    log?.warn('elevenlabs request failed', { status: response.status, path: path.split('?')[0], detail });
+    const detail = message === undefined ? undefined : redact(message, apiKey);
+    log?.warn('elevenlabs request failed', { status: response.status, path: route, detail });
     if (response.ok) {
       throw new ApiError(502, 'upstream_invalid_response', 'ElevenLabs answered with something other than JSON.');
     }
     switch (response.status) {
       case 401:
       case 403:
-        throw new ApiError(502, 'upstream_auth', "ElevenLabs rejected this server's API key.");
+        // ElevenLabs answers 401 for an account out of credits too; that is not the key's fault.
+        if (upstreamStatus(body) === 'quota_exceeded') {
+          throw new ApiError(
+            502,
+            'upstream_quota_exceeded',
+            'The ElevenLabs account behind this server is out of credits.',
+          );
+        }
+        throw new ApiError(502, 'upstream_auth', `ElevenLabs rejected this server's API key (${response.status}).`);
       case 404:
-        throw new ApiError(404, 'upstream_not_found', detail ?? 'ElevenLabs does not know this agent.');
+        if (agentId) throw new ApiError(404, 'agent_not_found', `ElevenLabs does not know the agent ${agentId}.`);
+        throw new ApiError(502, 'upstream_error', `ElevenLabs answered with status 404 for ${route}.`);
       case 422:
         throw new ApiError(422, 'upstream_invalid_request', detail ?? 'ElevenLabs refused the request as invalid.');
       case 429: {
@@ -158,12 +239,20 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
           429,
           'upstream_rate_limited',
           'ElevenLabs is rate limiting this server; try again later.',
-          retry ? { 'retry-after': retry } : {},
+          retry && /^[\w ,:]{1,40}$/.test(retry) ? { 'retry-after': retry } : {},
         );
       }
       default:
         throw new ApiError(502, 'upstream_error', `ElevenLabs answered with status ${response.status}.`);
     }
+  };
+
+  /** The string field an answer must carry. */
+  const field = (body: Record<string, unknown>, name: string, path: string) => {
+    const value = body[name];
+    if (typeof value === 'string') return value;
+    log?.warn('elevenlabs answered without a field', { path: path.split('?')[0], field: name });
+    throw new ApiError(502, 'upstream_invalid_response', `ElevenLabs answered without a ${name}.`);
   };
 
   const agentIdFrom = async (url: URL, request: Request) => {
@@ -179,7 +268,8 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
   };
 
   type Route = (request: Request, url: URL, userId: string | undefined, param?: string) => Promise<unknown>;
-  const routes: Record<string, { method: 'GET' | 'POST'; run: Route; limited: boolean }> = {
+  /** `limited`: behind `authorize` and the rate limit. `params`: the values of the one more path segment it takes. */
+  const routes: Record<string, { method: 'GET' | 'POST'; run: Route; limited: boolean; params?: readonly string[] }> = {
     health: { method: 'GET', limited: false, run: async () => ({ status: 'ok' }) },
     'signed-url': {
       method: 'GET',
@@ -188,11 +278,8 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
         const agentId = await agentIdFrom(url, request);
         const query = new URLSearchParams({ agent_id: agentId });
         if (options.singleUseSignedUrls) query.set('include_conversation_id', 'true');
-        const body = await upstream('GET', `/v1/convai/conversation/get-signed-url?${query}`);
-        if (typeof body.signed_url !== 'string') {
-          throw new ApiError(502, 'upstream_invalid_response', 'ElevenLabs answered without a signed_url.');
-        }
-        return { signed_url: body.signed_url };
+        const path = `/v1/convai/conversation/get-signed-url?${query}`;
+        return { signed_url: field(await upstream('GET', path, agentId), 'signed_url', path) };
       },
     },
     'conversation-token': {
@@ -202,30 +289,22 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
         const agentId = await agentIdFrom(url, request);
         const query = new URLSearchParams({ agent_id: agentId });
         if (userId) query.set('participant_name', userId);
-        const body = await upstream('GET', `/v1/convai/conversation/token?${query}`);
-        if (typeof body.token !== 'string') {
-          throw new ApiError(502, 'upstream_invalid_response', 'ElevenLabs answered without a token.');
-        }
-        return { token: body.token };
+        const path = `/v1/convai/conversation/token?${query}`;
+        return { token: field(await upstream('GET', path, agentId), 'token', path) };
       },
     },
     'single-use-token': {
       method: 'POST',
       limited: true,
+      params: tokenTypes,
       run: async (_request, _url, _userId, type) => {
-        if (!type || !(tokenTypes as readonly string[]).includes(type)) {
-          throw new ApiError(404, 'not_found', `No single-use token type ${JSON.stringify(type ?? '')} here.`);
-        }
-        const body = await upstream('POST', `/v1/single-use-token/${type}`);
-        if (typeof body.token !== 'string') {
-          throw new ApiError(502, 'upstream_invalid_response', 'ElevenLabs answered without a token.');
-        }
-        return { token: body.token };
+        const path = `/v1/single-use-token/${type}`;
+        return { token: field(await upstream('POST', path), 'token', path) };
       },
     },
   };
 
-  return async function handleTokenRequest(request: Request): Promise<Response> {
+  const handleTokenRequest = async (request: Request): Promise<Response> => {
     const started = Date.now();
     const url = new URL(request.url);
     let origin: string | null = null;
@@ -236,10 +315,10 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
       }
       const [name, param, extra] = url.pathname.slice(basePath.length + 1).split('/');
       const route = name ? routes[name] : undefined;
-      if (!route || extra !== undefined || (param !== undefined && name !== 'single-use-token')) {
+      if (!route || extra !== undefined || (route.params ? !route.params.includes(param!) : param !== undefined)) {
         throw new ApiError(404, 'not_found', 'No such route.');
       }
-      origin = checkOrigin(request);
+      origin = checkOrigin(request, url);
       if (request.method === 'OPTIONS') {
         status = 204;
         return new Response(null, {
@@ -266,7 +345,7 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
     } catch (error) {
       const failure =
         error instanceof ApiError ? error : new ApiError(500, 'internal_error', 'The token endpoint failed.');
-      if (!(error instanceof ApiError)) log?.error('token endpoint failed', { error: redact(error, apiKey) });
+      if (!(error instanceof ApiError)) log?.error('token endpoint failed', { error: redact(describe(error), apiKey) });
       status = failure.status;
       // A refused origin gets no CORS headers, so the browser hides the answer from the page.
       return errorResponse(failure, failure.code === 'origin_not_allowed' ? {} : corsHeaders(origin));
@@ -274,6 +353,7 @@ export function createTokenHandler(options: TokenHandlerOptions): (request: Requ
       log?.info('token request', { method: request.method, path: url.pathname, status, ms: Date.now() - started });
     }
   };
+  return Object.assign(handleTokenRequest, { basePath });
 }
 
 /** ElevenLabs' `{ detail: { message } }` or FastAPI's `{ detail: [{ msg }] }`, if any. */
@@ -291,8 +371,24 @@ function upstreamMessage(body: unknown): string | undefined {
   return typeof message === 'string' ? message : undefined;
 }
 
-/** A description of an unexpected error with the key cut out, should a library have put it there. */
-function redact(error: unknown, apiKey: string | undefined) {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return apiKey ? text.split(apiKey).join('[redacted]') : text;
+/** ElevenLabs' machine-readable `{ detail: { status } }`, if any. */
+function upstreamStatus(body: unknown): string | undefined {
+  const status = ((body as { detail?: unknown })?.detail as { status?: unknown })?.status;
+  return typeof status === 'string' ? status : undefined;
+}
+
+/** An unexpected error as one line (its cause too: fetch puts the reason there). Redact before logging. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.name}: ${error.message}${cause}`;
+}
+
+/** The host of an `Origin` header value; `undefined` for `null` and anything else unparsable. */
+function hostOf(origin: string): string | undefined {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return undefined;
+  }
 }

@@ -5,16 +5,25 @@ import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { clientAddresses } from './client-ip.ts';
 
-export type FetchHandler = (request: Request) => Promise<Response>;
+/** A web-standard handler; `basePath` (as `createTokenHandler` sets it) tells the Express adapter where it answers. */
+export type FetchHandler = ((request: Request) => Promise<Response>) & { readonly basePath?: string };
 
-/** A Node `IncomingMessage` as a web `Request` (the socket's address is kept for rate limiting). */
+/**
+ * A Node `IncomingMessage` as a web `Request` (the socket's address is kept for rate limiting). Express mounts
+ * (`app.use('/api', …)`) strip their prefix from `req.url`, so `originalUrl` is preferred. The host comes from the
+ * `Host` header only; throws when it makes no URL.
+ */
 export function toRequest(req: IncomingMessage & { originalUrl?: string }): Request {
   const protocol = (req.socket as TLSSocket).encrypted ? 'https' : 'http';
-  const url = new URL(req.originalUrl ?? req.url ?? '/', `${protocol}://${req.headers.host ?? 'localhost'}`);
+  // Joined as text, never resolved: `new URL('//evil.example/…', base)` would take the host from the request line.
+  const target = req.originalUrl ?? req.url ?? '/';
+  const url = new URL(`${protocol}://${req.headers.host ?? 'localhost'}${target.startsWith('/') ? '' : '/'}${target}`);
   const headers = new Headers();
   for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   const method = req.method ?? 'GET';
-  const hasBody = method !== 'GET' && method !== 'HEAD';
+  // A body parser mounted earlier (`app.use(express.json())`) may have read the body already; the token routes need
+  // none, so such a request simply arrives without one.
+  const hasBody = method !== 'GET' && method !== 'HEAD' && !req.readableDidRead && !req.readableEnded;
   const request = new Request(url, {
     method,
     headers,
@@ -45,17 +54,31 @@ export async function writeResponse(response: Response, res: ServerResponse) {
 /** For `http.createServer(toNodeListener(handler))`. */
 export function toNodeListener(handler: FetchHandler) {
   return (req: IncomingMessage, res: ServerResponse) => {
-    void handler(toRequest(req))
+    let request: Request;
+    try {
+      request = toRequest(req);
+    } catch {
+      // A request line or Host header that makes no URL; answering beats an uncaught exception in the server.
+      return sendError(res, 400, 'bad_request', 'The request URL or Host header is malformed.');
+    }
+    void handler(request)
       .then((response) => writeResponse(response, res))
-      .catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end('{"error":{"code":"internal_error","message":"The token endpoint failed."}}');
-      });
+      .catch(() => sendError(res, 500, 'internal_error', 'The token endpoint failed.'));
   };
 }
 
-/** Express (or Connect) middleware: answers under `basePath`, passes everything else on. */
-export function toExpressMiddleware(handler: FetchHandler, basePath = '/api/elevenlabs') {
+function sendError(res: ServerResponse, status: number, code: string, message: string) {
+  if (!res.headersSent) {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  }
+  res.end(JSON.stringify({ error: { code, message } }));
+}
+
+/**
+ * Express (or Connect) middleware: answers under the handler's `basePath` (the full path as the browser sees it,
+ * wherever the middleware is mounted), passes everything else on.
+ */
+export function toExpressMiddleware(handler: FetchHandler, basePath = handler.basePath ?? '/api/elevenlabs') {
   const listener = toNodeListener(handler);
   const base = basePath.replace(/\/+$/, '');
   return (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: (error?: unknown) => void) => {

@@ -12,6 +12,7 @@ export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<RateLimitHit>;
 }
 
+/** Counts in this process's memory: right for one server; each machine counts alone. Finished windows are swept. */
 export class MemoryRateLimitStore implements RateLimitStore {
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
   #lastSweep = 0;
@@ -26,6 +27,11 @@ export class MemoryRateLimitStore implements RateLimitStore {
     }
     window.count++;
     return { count: window.count, resetMs: window.resetAt - now };
+  }
+
+  /** Windows held now: callers seen in the current window, plus finished windows not yet swept. */
+  get size(): number {
+    return this.#windows.size;
   }
 
   /** Drops finished windows so memory follows active callers, not every caller ever seen. */
@@ -49,6 +55,7 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
 
+/** Counts in Redis, so every instance of the endpoint shares one limit. */
 export function createRedisRateLimitStore(evaluate: RedisEval, prefix = 'elevenkit:rl:'): RateLimitStore {
   return {
     async hit(key, windowMs) {

@@ -1,0 +1,36 @@
+// Plain Node (node:http, no framework): a server that is only the token endpoint.
+//
+// Environment:
+//   ELEVENLABS_API_KEY     your ElevenLabs API key; it stays on this server
+//   ELEVENLABS_AGENT_IDS   the agent ids this endpoint may sign for, comma-separated
+//   ALLOWED_ORIGINS        pages on other origins that may call it, comma-separated (default: same origin only)
+//   ELEVENLABS_API_ORIGIN  optional: eu-residency, in-residency, or a URL (the emulator's, in development)
+//   PORT                   default 3000
+//
+// Run: npm install @elevenkit/server && node server.js
+import { createServer } from 'node:http';
+import { createTokenHandler } from '@elevenkit/server';
+import { toNodeListener } from '@elevenkit/server/node';
+
+/** @param {string | undefined} value a comma-separated list */
+const list = (value) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+
+const handler = createTokenHandler({
+  apiKey: process.env.ELEVENLABS_API_KEY,
+  agents: list(process.env.ELEVENLABS_AGENT_IDS),
+  allowedOrigins: list(process.env.ALLOWED_ORIGINS),
+  apiOrigin: process.env.ELEVENLABS_API_ORIGIN,
+  // Per client IP, in this process's memory. Behind a proxy you run, add `trustProxy: true`;
+  // on several machines, share the count with `store: createRedisRateLimitStore(…)`.
+  rateLimit: { limit: 20, windowMs: 60_000 },
+});
+
+// Answers under /api/elevenlabs (signed-url, conversation-token, single-use-token/{type}, health); 404 elsewhere.
+const port = Number(process.env.PORT ?? 3000);
+createServer(toNodeListener(handler)).listen(port, () => {
+  console.log(`Token endpoint on http://localhost:${port}/api/elevenlabs`);
+});
