@@ -2,13 +2,14 @@
 // "formant" per symbol) that the emulator can recognise exactly when it comes back through a browser
 // microphone pipeline, while anything else (real speech, beeps, noise) is reported as not recognised.
 //
-// Layout: one SYNC symbol, then one slot per character. Printable ASCII 32..126 is one slot (grid cell
+// Layout: a two-symbol header, then one slot per character. Printable ASCII 32..126 is one slot (grid cell
 // 0..94); any other code point is an escape cell followed by three base-100 digit slots.
 //
 // Measured through Chromium's fake microphone with echo cancellation, noise suppression and AGC on, read
-// by @elevenlabs/client's worklet at 16 kHz PCM and 8 kHz μ-law: every utterance decoded, mean purity
-// 0.985–0.997 (slot minimum ≈ 0.97); espeak speech, beeps and noise stay at ≤ 0.17. AGC lifts the level
-// by up to 6 dB at first (peaks reach 1.0) and then drifts down, hence the relative thresholds below.
+// by @elevenlabs/client's worklet at 16 kHz PCM and 8 kHz μ-law (112 captures): every utterance decoded,
+// mean purity ≥ 0.995, worst slot 0.87, edge contrast ≥ 0.89; espeak speech, beeps and noise are all
+// rejected. AGC lifts the level by up to 6 dB at first (peaks reach 1.0) and then drifts down, hence the
+// relative thresholds below; under load Chromium now and then inserts ~10 ms of silence.
 
 export interface Alignment {
   chars: string[];
@@ -35,8 +36,10 @@ const LOW = [400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300];
 const HIGH = [1500, 1700, 1900, 2100, 2300, 2500, 2700, 2900, 3100, 3300];
 
 const ESCAPE = 95; // + 3 digits: code point < 1 000 000
-const SYNC = 96;
 const ESCAPE_HIGH = 97; // + 3 digits: code point − 1 000 000 (planes 15–16), so every code point round-trips
+// Two different header symbols: a grid of half, 1.5 or twice the slot length cannot read both in order,
+// which settles the slot length even for one-character utterances.
+const HEADER = [96, 98];
 
 const BASE_SLOT_MS = 70;
 // Slots are whole milliseconds so that the alignment is exact, and bounded so the decoder's search is too.
@@ -61,7 +64,7 @@ function cellsFor(codePoint: number): number[] {
 export function synthesize(text: string, sampleRate: number, options: { speed?: number } = {}): SynthesizedSpeech {
   const slotMs = slotMsFor(options.speed);
   const alignment: Alignment = { chars: [], char_start_times_ms: [], char_durations_ms: [] };
-  const cells = [SYNC];
+  const cells = [...HEADER];
   for (const ch of text) {
     const c = cellsFor(ch.codePointAt(0) ?? 63);
     alignment.chars.push(ch);
@@ -93,9 +96,10 @@ export function synthesize(text: string, sampleRate: number, options: { speed?: 
 // Recognition
 
 const PURITY_MIN = 0.6; // per slot: (best low + best high power) / total power
-const BALANCE_MIN = 0.08; // per slot: each of the two tones carries at least this share of the power
+const BALANCE_MIN = 0.03; // per slot: each tone carries this share of the power (Chromium at 8 kHz: down to 0.075)
 const TICK_MS = 0.5; // time resolution of the analysis
 const COARSE_SLOTS = 4; // slots the coarse grid search looks at
+const MIN_CONTRAST = 0.65; // edge dips of the accepted grid: ≥ 0.85 for ours, ≤ 0.5 for wrong slot lengths
 const MAX_SHIFT_MS = 16; // how far a slot edge may jump between two slots (capture glitches are ~10 ms)
 
 /** Prefix sums per 0.5 ms tick of the power and of each tone's complex demodulation. */
@@ -103,6 +107,12 @@ class Analysis {
   readonly tick: number; // samples per tick
   readonly ticks: number;
   readonly ticksPerMs: number;
+  readonly frame: number; // ticks per activity frame (4 ms)
+  readonly frames: number[] = []; // mean power per frame
+  readonly peak: number;
+  readonly threshold: number; // power above which a frame is sound
+  readonly onset: number; // tick where sound starts
+  readonly activeEnd: number; // tick where sound ends
   private readonly energy: Float64Array;
   // Tone prefix sums, relative to tick `from`, over the demodulated ticks [from, to].
   private readonly re: Float64Array[] = [];
@@ -127,6 +137,19 @@ class Analysis {
       }
       this.energy[t + 1] = acc;
     }
+    // Activity threshold: 10 dB over the noise floor, but at least 30 dB and at most 15 dB under the peak.
+    this.frame = Math.max(1, Math.round(4 * this.ticksPerMs));
+    for (let t = 0; t + this.frame <= this.ticks; t += this.frame) this.frames.push(this.power(t, t + this.frame));
+    const sorted = [...this.frames].sort((x, y) => x - y);
+    this.peak = sorted[sorted.length - 1] ?? 0;
+    const floor = sorted[Math.floor(sorted.length * 0.1)] ?? 0;
+    this.threshold = Math.min(0.03 * this.peak, Math.max(10 * floor, 0.001 * this.peak));
+    this.onset =
+      Math.max(
+        0,
+        this.frames.findIndex((p) => p >= this.threshold),
+      ) * this.frame;
+    this.activeEnd = (this.frames.findLastIndex((p) => p >= this.threshold) + 1) * this.frame;
   }
 
   /** Demodulates all tones over ticks [from, to); outside, where all is silence, reads as no tone at all. */
@@ -214,34 +237,74 @@ interface SlotReading {
   power: number;
 }
 
+// Scratch space for readSlot (recognition is synchronous, so one set is enough).
+const lowSums = new Float64Array(10);
+const highSums = new Float64Array(10);
+const pieceCell = new Int32Array(16);
+const piecePurity = new Float64Array(16);
+
 /**
  * The strongest low and high tone over ticks [a, b), which is a whole number of `sub`-tick pieces. All
  * tones are multiples of 100 Hz, so over whole 10 ms pieces they are exactly orthogonal. Summing powers
  * piece by piece (`sub` = 10 ms) instead of over the whole window keeps a glitch (a few ms of audio
- * inserted or lost, which breaks the tones' phase) from spoiling more than one piece.
+ * inserted or lost, which breaks the tones' phase) from spoiling more than one piece. A piece that is
+ * clearly another symbol, though, means the window straddles two slots: the slot is then not pure at all.
  */
 function readSlot(an: Analysis, a: number, b: number, sub: number): SlotReading {
-  const pieces = Math.max(1, Math.round((b - a) / sub));
+  const pieces = Math.min(pieceCell.length, Math.max(1, Math.round((b - a) / sub)));
   const power = an.power(a, b);
+  lowSums.fill(0);
+  highSums.fill(0);
+  for (let i = 0; i < pieces; i++) {
+    const pa = a + i * sub;
+    const pb = i === pieces - 1 ? b : pa + sub;
+    let bl = 0;
+    let bli = 0;
+    let bh = 0;
+    let bhi = 0;
+    for (let k = 0; k < 10; k++) {
+      const pl = an.tonePower(k, pa, pb);
+      const ph = an.tonePower(k + 10, pa, pb);
+      lowSums[k] = (lowSums[k] ?? 0) + pl;
+      highSums[k] = (highSums[k] ?? 0) + ph;
+      if (pl > bl) {
+        bl = pl;
+        bli = k;
+      }
+      if (ph > bh) {
+        bh = ph;
+        bhi = k;
+      }
+    }
+    pieceCell[i] = bhi * 10 + bli;
+    piecePurity[i] = (bl + bh) / Math.max(1e-12, an.power(pa, pb));
+  }
   let low = 0;
   let lowIdx = 0;
   let high = 0;
   let highIdx = 0;
   for (let k = 0; k < 10; k++) {
-    let pl = 0;
-    let ph = 0;
-    for (let i = 0; i < pieces; i++) {
-      const x = pieces === 1 ? b : a + (i + 1) * sub;
-      pl += an.tonePower(k, a + i * sub, x);
-      ph += an.tonePower(k + 10, a + i * sub, x);
+    const l = lowSums[k] ?? 0;
+    const h = highSums[k] ?? 0;
+    if (l > low) {
+      low = l;
+      lowIdx = k;
     }
-    if (pl > low) [low, lowIdx] = [pl, k];
-    if (ph > high) [high, highIdx] = [ph, k];
+    if (h > high) {
+      high = h;
+      highIdx = k;
+    }
   }
-  [low, high] = [low / pieces, high / pieces];
+  low /= pieces;
+  high /= pieces;
+  const cell = highIdx * 10 + lowIdx;
+  let straddles = false;
+  for (let i = 0; i < pieces && pieces > 1; i++) {
+    if (pieceCell[i] !== cell && (piecePurity[i] ?? 0) >= 0.5) straddles = true;
+  }
   const balanced = low >= BALANCE_MIN * power && high >= BALANCE_MIN * power;
-  const purity = balanced ? Math.min(1, (low + high) / power) : 0;
-  return { cell: highIdx * 10 + lowIdx, purity, power };
+  const purity = balanced && !straddles ? Math.min(1, (low + high) / power) : 0;
+  return { cell, purity, power };
 }
 
 /** A candidate slot grid: slot k covers ticks [start + k·period, start + (k+1)·period). */
@@ -255,17 +318,20 @@ interface GridReading {
   slots: SlotReading[];
   /** Tick of the first silent slot, if reading stopped at silence rather than at the end of the buffer. */
   silenceAt: number | undefined;
+  end: number; // tick where the last slot read ends
+  jumps: number; // slot edges that were found off the grid (more than jitter)
+  contrast: number; // 1 − power at slot edges / power at slot centres
 }
 
 /**
  * Reads slots on a grid until silence or the end of the buffer (a slot whose central part is not
- * complete is dropped). Score = mean purity × boundary contrast: power dips exactly at the slot edges and
- * none at the slot centres, which is what picks the true slot length over half or double of it.
+ * complete is dropped). Score = mean purity × edge contrast × steadiness: power dips exactly at the slot
+ * edges and none at the slot centres pick the true slot length over half or double of it.
  *
- * With `track`, each slot edge is re-found at the nearest power dip: a loaded browser inserts or drops
+ * With `track`, each slot edge is re-found nearby (see nearestEdge): a loaded browser inserts or drops
  * ~10 ms of audio now and then (seen in Chromium's capture), which would otherwise shift all later slots.
  */
-function readGrid(an: Analysis, grid: Grid, threshold: number, maxSlots: number, track = false): GridReading {
+function readGrid(an: Analysis, grid: Grid, maxSlots: number, track = false): GridReading {
   const { period, start } = grid;
   const margin = Math.max((RAMP_MS + 2) * an.ticksPerMs, 0.2 * period);
   const tenMs = Math.round(10 * an.ticksPerMs);
@@ -278,17 +344,23 @@ function readGrid(an: Analysis, grid: Grid, threshold: number, maxSlots: number,
   let centrePower = 0;
   let previous = 0;
   let shift = 0;
+  let jumps = 0;
   let silenceAt: number | undefined;
   for (let k = 0; k < maxSlots; k++) {
-    if (track && k > 0) shift += nearestEdge(an, Math.round(start + k * period + shift), reach, previous);
+    if (track && k > 0) {
+      const jump = nearestEdge(an, Math.round(start + k * period + shift), reach, previous) ?? 0;
+      if (Math.abs(jump) > 2 * an.ticksPerMs) jumps++; // more than jitter
+      shift += jump;
+    }
     const s = start + k * period + shift;
     let a = Math.round(s + (period - length) / 2);
     const b = a + length;
     if (a < 0) a += Math.ceil(-a / tenMs) * tenMs; // the VAD cut the first slot: use what is left
     if (b > an.ticks || a >= b) break;
     const power = an.power(a, b);
-    // Silence: below the floor, or a sudden drop (the level itself drifts with the browser's AGC).
-    if (power < threshold || power < 0.1 * previous) {
+    // Silence: below the floor, a sudden drop (the level itself drifts with the browser's AGC), or past
+    // the end of the sound (a window that only the last slot's tail reaches, after edges were followed).
+    if (power < an.threshold || power < 0.1 * previous || b > an.activeEnd) {
       silenceAt = Math.round(s);
       break;
     }
@@ -296,38 +368,51 @@ function readGrid(an: Analysis, grid: Grid, threshold: number, maxSlots: number,
     const reading = readSlot(an, a, b, track ? tenMs : b - a);
     slots.push(reading);
     puritySum += reading.purity;
-    const e = Math.round(s);
     const c = Math.round(s + period / 2);
-    edgePower += an.power(e - dip, e + dip);
     centrePower += an.power(c - dip, c + dip);
+    if (k > 0) edgePower += an.power(Math.round(s) - dip, Math.round(s) + dip);
   }
   const count = slots.length;
-  if (count === 0 || centrePower <= 0) return { score: 0, slots, silenceAt };
-  const e = Math.round(start + count * period + shift); // the last slot's end must be an edge too
-  edgePower += an.power(e - dip, e + dip);
-  const contrast = Math.max(0, 1 - edgePower / (count + 1) / (centrePower / count));
-  return { score: (puritySum / count) * contrast, slots, silenceAt };
+  const end = Math.round(start + count * period + shift);
+  if (count === 0 || centrePower <= 0) return { score: 0, slots, silenceAt, end, jumps, contrast: 0 };
+  // Edges between slots, and the next slot's start if the buffer ends in it (partial input); the edges
+  // next to the silence around the utterance would be dips whatever the grid.
+  let edges = count - 1;
+  if (silenceAt === undefined && end + dip <= an.ticks) {
+    edgePower += an.power(end - dip, end + dip);
+    edges++;
+  }
+  const contrast = edges === 0 ? 1 : Math.max(0, 1 - edgePower / edges / (centrePower / count));
+  // Edges are followed to get over glitches, not to make up for a wrong slot length: jumps cost.
+  const steady = 1 - jumps / count;
+  return { score: (puritySum / count) * contrast * steady, slots, silenceAt, end, jumps, contrast };
 }
 
 /**
- * Offset (ticks, within ±reach) of the slot edge nearest to `edge`, or 0 if none is clear. An edge is the
- * V of two raised-cosine ramps: nearly silent within ±1.5 ms, back near full level 3.5–5.5 ms either
- * side. Inserted silence (a capture glitch) is a dip too, but a flat one, so it does not qualify.
+ * Offset (ticks, within ±reach) of the slot edge nearest to `edge`, if there is a clear one. An edge is the
+ * V of two 6 ms raised-cosine ramps: nearly silent within ±1.5 ms, rising at 2–3.5 ms, near full level at
+ * 4.5–6.5 ms. Inserted silence (a capture glitch) is a dip too, but a flat one, so it does not qualify.
  */
-function nearestEdge(an: Analysis, edge: number, reach: number, level: number): number {
-  const ms = an.ticksPerMs;
-  const [c, near, far] = [Math.round(1.5 * ms), Math.round(3.5 * ms), Math.round(5.5 * ms)];
-  let best = 0;
-  let bestRatio = 0.2; // at most this centre-to-sides power ratio
+function nearestEdge(an: Analysis, edge: number, reach: number, level: number): number | undefined {
+  const at = (ms: number): number => Math.round(ms * an.ticksPerMs);
+  const [c, s0, s1, f0, f1] = [at(1.5), at(2), at(3.5), at(4.5), at(6.5)];
+  let best: number | undefined;
+  let bestRatio = 0.35; // at most this centre-to-sides power ratio (browser processing fills dips a bit)
   for (let o = -reach; o <= reach; o++) {
     const e = edge + o;
-    if (e - far < 0 || e + far > an.ticks) continue; // a window cut by the buffer is no edge
-    const sides = Math.min(an.power(e - far, e - near), an.power(e + near, e + far));
-    if (sides < 0.25 * level) continue;
+    if (e - f1 < 0 || e + f1 > an.ticks) continue; // a window cut by the buffer is no edge
+    const sides = Math.min(an.power(e - f1, e - f0), an.power(e + f0, e + f1));
+    const shoulders = Math.min(an.power(e - s1, e - s0), an.power(e + s0, e + s1));
+    if (sides < 0.15 * level || shoulders < 0.03 * level) continue;
     const ratio = an.power(e - c, e + c) / sides;
-    if (ratio < bestRatio || (ratio === bestRatio && Math.abs(o) < Math.abs(best))) [best, bestRatio] = [o, ratio];
+    if (ratio < bestRatio || (ratio === bestRatio && Math.abs(o) < Math.abs(best ?? o))) [best, bestRatio] = [o, ratio];
   }
   return best;
+}
+
+/** Whether slot `i` is the pure header symbol expected there (slots past the header pass). */
+function isHeader(slot: SlotReading, i: number): boolean {
+  return i >= HEADER.length || (slot.cell === HEADER[i] && slot.purity >= PURITY_MIN);
 }
 
 const NOT_RECOGNIZED: Recognition = { text: '', recognized: false, confidence: 0 };
@@ -336,22 +421,11 @@ const NOT_RECOGNIZED: Recognition = { text: '', recognized: false, confidence: 0
 export function recognize(samples: Float32Array, sampleRate: number): Recognition {
   if (!(sampleRate >= 6000) || samples.length < (sampleRate * MIN_SLOT_MS) / 1000) return NOT_RECOGNIZED;
   const an = new Analysis(samples, sampleRate);
-
-  // Activity threshold: 10 dB over the noise floor, but at least 30 dB and at most 15 dB under the peak.
-  const frame = Math.max(1, Math.round(4 * an.ticksPerMs));
-  const frames: number[] = [];
-  for (let t = 0; t + frame <= an.ticks; t += frame) frames.push(an.power(t, t + frame));
-  const sorted = [...frames].sort((x, y) => x - y);
-  const peak = sorted[sorted.length - 1] ?? 0;
-  const floor = sorted[Math.floor(sorted.length * 0.1)] ?? 0;
-  if (peak < 1e-7) return NOT_RECOGNIZED;
-  const threshold = Math.min(0.03 * peak, Math.max(10 * floor, 0.001 * peak));
-  const first = frames.findIndex((p) => p >= threshold);
-  const last = frames.findLastIndex((p) => p >= threshold);
-  const onset = first * frame;
+  if (an.peak < 1e-7) return NOT_RECOGNIZED;
+  const { onset, activeEnd } = an;
   const maxPeriod = MAX_SLOT_MS * an.ticksPerMs;
   const from = Math.max(0, Math.floor(onset - maxPeriod));
-  const to = Math.min(an.ticks, Math.ceil((last + 1) * frame + maxPeriod));
+  const to = Math.min(an.ticks, Math.ceil(activeEnd + maxPeriod));
 
   // Coarse search over slot length and phase (2 ms steps) on the first 4 slots. It needs only the start
   // of the audio, and a start without a sync symbol rejects other sounds cheaply.
@@ -362,45 +436,64 @@ export function recognize(samples: Float32Array, sampleRate: number): Recognitio
     const period = ms * an.ticksPerMs;
     let best = { grid: { period, start: onset }, score: -1 };
     for (let start = onset - 0.3 * period; start <= onset + 0.1 * period; start += 2 * msStep) {
-      const { score } = readGrid(an, { period, start }, threshold, COARSE_SLOTS);
+      const { score } = readGrid(an, { period, start }, COARSE_SLOTS);
       if (score > best.score) best = { grid: { period, start }, score };
     }
     candidates.push(best);
   }
   candidates.sort((x, y) => y.score - x.score);
-  const top = candidates.slice(0, 4);
-  const startsWithSync = (grid: Grid): boolean => {
-    const [s] = readGrid(an, grid, threshold, 1).slots;
-    return s !== undefined && s.cell === SYNC && s.purity >= PURITY_MIN;
-  };
-  if (!top.some((c) => startsWithSync(c.grid))) return NOT_RECOGNIZED;
-
-  // Fine search over all slots, following the slot edges: slot length ±1 ms, phase ±1 ms.
-  an.demodulate(from, to);
-  let best: { grid: Grid; reading: GridReading } | undefined;
-  for (const c of top) {
-    for (let dms = -1; dms <= 1; dms++) {
-      for (let dt = -msStep; dt <= msStep; dt += msStep) {
-        const grid = { period: c.grid.period + dms * an.ticksPerMs, start: c.grid.start + dt };
-        const reading = readGrid(an, grid, threshold, Infinity, true);
-        if (!best || reading.score > best.reading.score) best = { grid, reading };
-      }
-    }
+  // The best few of clearly different slot lengths: a glitch in the first slots can favour half the
+  // true length and its neighbours, and the fine search (which follows edges) sorts that out.
+  const top: typeof candidates = [];
+  for (const c of candidates) {
+    if (top.length < 4 && top.every((t) => Math.abs(t.grid.period - c.grid.period) > 0.1 * c.grid.period)) top.push(c);
   }
+  const startsWithHeader = (slots: SlotReading[]): boolean =>
+    slots.length >= HEADER.length && slots.slice(0, HEADER.length).every(isHeader);
+  if (!top.some((c) => startsWithHeader(readGrid(an, c.grid, HEADER.length).slots))) return NOT_RECOGNIZED;
+
+  // Fine search over all slots, following the slot edges: each candidate, then for those close to the
+  // best, slot length ±3 ms (the coarse step is 2 ms, and its few slots can be off by one more), then
+  // phase ±1 ms.
+  an.demodulate(from, to);
+  let best: { grid: Grid; reading: GridReading; score: number } | undefined;
+  const consider = (grid: Grid): number => {
+    const reading = readGrid(an, grid, Infinity, true);
+    if (!startsWithHeader(reading.slots)) return 0;
+    // Prefer grids that explain all of the sound, not just a clean start of it.
+    const score = reading.score * Math.min(1, (reading.end - grid.start) / (activeEnd - grid.start));
+    if (!best || score > best.score) best = { grid, reading, score };
+    return score;
+  };
+  const scores = top.map((c) => consider(c.grid));
+  const bar = 0.8 * Math.max(...scores);
+  top.forEach((c, i) => {
+    if (!(bar > 0 && (scores[i] ?? 0) >= bar)) return;
+    let centre = { grid: c.grid, score: scores[i] ?? 0 };
+    for (let dms = -3; dms <= 3; dms++) {
+      const grid = { period: c.grid.period + dms * an.ticksPerMs, start: c.grid.start };
+      const score = dms === 0 ? 0 : consider(grid);
+      if (score > centre.score) centre = { grid, score };
+    }
+    for (const dt of [-msStep, msStep]) consider({ period: centre.grid.period, start: centre.grid.start + dt });
+  });
   if (!best) return NOT_RECOGNIZED;
   const { grid, reading } = best;
   const { slots, silenceAt } = reading;
   const confidence = slots.reduce((sum, s) => sum + s.purity, 0) / Math.max(1, slots.length);
   const fail: Recognition = { text: '', recognized: false, confidence };
-  if (slots.some((s) => s.purity < PURITY_MIN) || slots[0]?.cell !== SYNC) return fail;
+  if (slots.some((s) => s.purity < PURITY_MIN)) return fail;
+  // Glitches are rare; many jumps mean a wrong slot length was being dragged along the real edges. And
+  // the true grid has dips at (nearly) all its edges, unlike half or 1.5 times the slot length.
+  if (reading.jumps > Math.max(2, slots.length / 10) || reading.contrast < MIN_CONTRAST) return fail;
   // Sound after the utterance's trailing silence (within 10 dB of its level) is not ours.
-  const tailLevel = Math.max(threshold, 0.1 * (slots[slots.length - 1]?.power ?? 0));
-  if (silenceAt !== undefined && frames.some((p, i) => i * frame >= silenceAt + grid.period && p >= tailLevel)) {
+  const tailLevel = Math.max(an.threshold, 0.1 * (slots[slots.length - 1]?.power ?? 0));
+  if (silenceAt !== undefined && an.frames.some((p, i) => i * an.frame >= silenceAt + grid.period && p >= tailLevel)) {
     return fail;
   }
 
   let text = '';
-  const cells = slots.slice(1).map((s) => s.cell);
+  const cells = slots.slice(HEADER.length).map((s) => s.cell);
   for (let i = 0; i < cells.length;) {
     const cell = cells[i] ?? 0;
     if (cell < ESCAPE) {
