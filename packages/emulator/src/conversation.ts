@@ -285,10 +285,9 @@ export class ConversationSession {
       this.#endUserTurn();
     } else if (this.#sinceTentativeMs >= TENTATIVE_EVERY_MS) {
       this.#sinceTentativeMs = 0;
-      // Deferred, so audio already waiting on the socket (this and other sessions') is handled first.
       const turn = this.#userTurnId;
       const audio = concat(this.#utterance);
-      setImmediate(() => {
+      queueRecognition(() => {
         if (turn !== this.#userTurnId || !this.#inSpeech || this.#state !== 'active') return;
         const heard = recognize(audio, sampleRateOf(this.#inFormat));
         if (heard.recognized && heard.text.trim() && heard.text !== this.#tentative) {
@@ -315,16 +314,21 @@ export class ConversationSession {
 
   #endUserTurn() {
     const audio = concat(this.#utterance);
+    const turn = this.#userTurnId;
+    const generation = this.#generation;
+    const seconds = (this.#utteranceMs - this.#silenceRun) / 1000;
     this.#inSpeech = false;
     this.#speechRun = 0;
     this.#utterance = [];
-    const heard = recognize(audio, sampleRateOf(this.#inFormat));
-    const seconds = (this.#utteranceMs - this.#silenceRun) / 1000;
-    const text = heard.recognized ? heard.text : `[unrecognized speech, ${seconds.toFixed(1)} s]`;
-    if (heard.recognized && text !== this.#tentative) this.#send(msg.tentativeUserTranscript(text, this.#userTurnId));
-    this.#send(msg.userTranscript(text, this.#userTurnId));
-    this.#addTranscript('user', text, this.#userTurnId);
-    void this.#respond(text, heard.recognized, this.#generation);
+    queueRecognition(() => {
+      if (this.#state !== 'active') return;
+      const heard = recognize(audio, sampleRateOf(this.#inFormat));
+      const text = heard.recognized ? heard.text : `[unrecognized speech, ${seconds.toFixed(1)} s]`;
+      if (heard.recognized && text !== this.#tentative) this.#send(msg.tentativeUserTranscript(text, turn));
+      this.#send(msg.userTranscript(text, turn));
+      this.#addTranscript('user', text, turn);
+      void this.#respond(text, heard.recognized, generation);
+    });
   }
 
   #interruptIfSpeaking(userTurnId: number) {
@@ -583,6 +587,26 @@ export class ConversationSession {
     return template.replace(/\{\{\s*([\w-]+)\s*\}\}/g, (all, name: string) =>
       name in values ? String(values[name as keyof typeof values]) : all,
     );
+  }
+}
+
+/**
+ * Recognition takes milliseconds; run one job per turn of the event loop, so audio waiting on every session's
+ * socket is handled between two decodes and a burst of turn ends never blocks the loop for long.
+ */
+const recognitionJobs: (() => void)[] = [];
+function queueRecognition(job: () => void) {
+  recognitionJobs.push(job);
+  if (recognitionJobs.length === 1) setImmediate(runRecognitionJob);
+}
+function runRecognitionJob() {
+  const job = recognitionJobs.shift();
+  try {
+    job?.();
+  } catch (error) {
+    console.error('[emulator] recognition failed:', error); // one bad utterance must not end the process
+  } finally {
+    if (recognitionJobs.length) setImmediate(runRecognitionJob);
   }
 }
 
