@@ -5,7 +5,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
+import type { Emulator } from '../../emulator/src/index.ts';
+import { startUpstream } from './test-helpers.ts';
 import { parseRateLimit, settingsFromEnv } from './cli.ts';
 
 const bin = fileURLToPath(new URL('../bin/elevenkit-server.mjs', import.meta.url));
@@ -13,12 +14,7 @@ const KEY = 'sk_cli_test_key_0123456789';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await createEmulator({
-    port: 0,
-    apiKey: KEY,
-    log: () => {},
-    agents: [{ agent_id: 'private', auth_required: true, text_only: true, turn_timeout_seconds: -1 }],
-  });
+  emulator = await startUpstream(KEY);
 });
 afterAll(() => emulator.close());
 

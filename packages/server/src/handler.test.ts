@@ -3,22 +3,17 @@
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
+import type { Emulator } from '../../emulator/src/index.ts';
 import { createTokenHandler, type TokenHandlerOptions } from './index.ts';
 import { toExpressMiddleware } from './node.ts';
-import { ADAPTERS, closeServers, listen, type Call } from './test-helpers.ts';
+import { ADAPTERS, closeServers, listen, type Call, startUpstream } from './test-helpers.ts';
 import express from 'express';
 
 const KEY = 'sk_test_server_key_0123456789';
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await createEmulator({
-    port: 0,
-    apiKey: KEY,
-    log: () => {},
-    agents: [{ agent_id: 'private', auth_required: true, text_only: true, turn_timeout_seconds: -1 }],
-  });
+  emulator = await startUpstream(KEY);
 });
 afterAll(async () => {
   await closeServers();

@@ -5,10 +5,10 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
+import type { Emulator } from '../../emulator/src/index.ts';
 import { createTokenHandler, type RateLimitStore, type TokenHandlerOptions } from './index.ts';
 import { toNodeListener } from './node.ts';
-import { closeServers, listen, recordingLogger } from './test-helpers.ts';
+import { closeServers, listen, recordingLogger, startUpstream } from './test-helpers.ts';
 
 // Distinctive, and full of characters that URL-encoding changes.
 const KEY = 'sk_LEAKSCAN+9f31c07d/e8a2b46f=K3y&?';
@@ -35,12 +35,7 @@ const log = recordingLogger();
 const codesSeen = new Set<string>();
 
 beforeAll(async () => {
-  emulator = await createEmulator({
-    port: 0,
-    apiKey: KEY,
-    log: () => {},
-    agents: [{ agent_id: 'private', auth_required: true, text_only: true, turn_timeout_seconds: -1 }],
-  });
+  emulator = await startUpstream(KEY);
 });
 afterAll(async () => {
   await closeServers();

@@ -12,7 +12,8 @@ import { Miniflare } from 'miniflare';
 import { build, type Rolldown } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
-import { createEmulator, type Emulator } from '../../emulator/src/index.ts';
+import type { Emulator } from '../../emulator/src/index.ts';
+import { startUpstream } from './test-helpers.ts';
 
 const templates = fileURLToPath(new URL('../templates/', import.meta.url));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
@@ -21,12 +22,7 @@ let emulator: Emulator;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  emulator = await createEmulator({
-    port: 0,
-    apiKey: KEY,
-    log: () => {},
-    agents: [{ agent_id: 'private', auth_required: true, text_only: true, turn_timeout_seconds: -1 }],
-  });
+  emulator = await startUpstream(KEY);
 });
 afterAll(async () => {
   await Promise.all(children.filter((c) => c.exitCode === null).map((c) => (c.kill(), once(c, 'exit'))));

@@ -3,10 +3,20 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { createEmulator } from '../../emulator/src/index.ts';
 import type { Logger, TokenHandler } from './handler.ts';
 import { toExpressMiddleware, toNodeListener } from './node.ts';
 
 const servers = new Set<Server>();
+
+/** The emulator as ElevenLabs for these tests: it accepts only `apiKey` and has one private agent, `private`. */
+export const startUpstream = (apiKey: string) =>
+  createEmulator({
+    port: 0,
+    apiKey,
+    log: () => {},
+    agents: [{ agent_id: 'private', auth_required: true, text_only: true, turn_timeout_seconds: -1 }],
+  });
 
 /** Listens on a free port; returns `http://127.0.0.1:<port>`. */
 export async function listen(listener: RequestListener): Promise<string> {
