@@ -268,19 +268,17 @@ describe('bad input never crashes the emulator', () => {
 
 describe('faults', () => {
   it('adds latency to every message, keeping order', async () => {
-    const plain = await connect('agent_id=chat');
-    const t0 = Date.now();
-    await plain.next('agent_response');
-    const direct = Date.now() - t0;
-    plain.ws.close();
+    // A lower bound only: timers never fire early, so this cannot flake on a busy machine.
     emulator.injectFaults({ latency_ms: 300 }, 'chat');
     const slow = await connect('agent_id=chat');
     const t1 = Date.now();
     await slow.next('conversation_initiation_metadata');
     expect(Date.now() - t1).toBeGreaterThanOrEqual(290);
     await slow.next('agent_response');
-    expect(slow.received[0].type).toBe('conversation_initiation_metadata');
-    expect(direct).toBeLessThan(290);
+    expect(slow.received.map((m) => m.type).slice(0, 2)).toEqual([
+      'conversation_initiation_metadata',
+      'agent_response',
+    ]);
     slow.ws.close();
   });
 
