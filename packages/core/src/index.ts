@@ -1,0 +1,10 @@
+export { Store, type ReadableStore } from './store.ts';
+export { ElevenkitError, microphoneError, type ElevenkitErrorCode } from './errors.ts';
+export { fetchSignedUrl } from './signed-url.ts';
+export {
+  ConversationSession,
+  type ConversationSnapshot,
+  type SessionOptions,
+  type SessionStatus,
+} from './conversation-session.ts';
+export * from './transcript.ts';
