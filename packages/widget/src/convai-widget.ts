@@ -491,21 +491,23 @@ export class ElevenLabsConvai extends LitElement {
     const { text } = settings;
     const styles = { ...settings.styles, ...this.#orbColors(settings) };
     if (this.dismissed) {
-      return html`<div class="overlay ${settings.placement}" style=${styleMap(styles)}>
+      return html`<aside class="overlay ${settings.placement}" style=${styleMap(styles)} aria-label=${text.main_label}>
         <button part="button" class="icon" aria-label=${text.expand} @click=${() => (this.dismissed = false)}>
           ${icons.chat}
         </button>
-      </div>`;
+      </aside>`;
     }
     const open = settings.alwaysExpanded || (settings.expandable && this.expanded);
-    return html`<div
+    // A labelled landmark, so the widget is findable and nothing on the page sits outside a landmark.
+    return html`<aside
       class=${classMap({ overlay: true, [settings.placement]: true, always: settings.alwaysExpanded })}
       style=${styleMap(styles)}
+      aria-label=${text.main_label}
     >
       ${open ? this.#renderSheet(settings) : nothing} ${this.#renderError(settings)}
       ${settings.alwaysExpanded ? nothing : this.#renderLauncher(settings, open)}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-    </div>`;
+    </aside>`;
   }
 
   #orbColors(settings: WidgetSettings): Record<string, string> {
@@ -632,7 +634,7 @@ export class ElevenLabsConvai extends LitElement {
     const snapshot = this.#snapshot;
     const active = snapshot.status === 'connected' || snapshot.status === 'connecting';
     const showId = snapshot.conversationId && (settings.showConversationId || snapshot.status === 'error');
-    return html`<section part="sheet" class="sheet" aria-label=${text.main_label}>
+    return html`<section part="sheet" class="sheet" aria-label=${text.transcript_label}>
       <header>
         ${this.#renderAvatar(settings)}
         <div class="title">
