@@ -7,6 +7,7 @@ import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { elevenlabsEmulator } from './packages/emulator/src/vite.ts';
 import { elevenlabsTokenEndpoint } from './packages/server/src/vite.ts';
+import { widgetAssets } from './packages/widget/build.mjs';
 import { DEMO_PRIVATE_AGENT } from './demo/agents.ts';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { emulatorCommands } from './test/commands.ts';
@@ -59,8 +60,29 @@ const announce = (): Plugin => ({
   },
 });
 
+/** The address the script-tag demo pages name in `origin="…"`, as a site owner would name their own server. */
+const DEMO_ORIGIN = 'http://127.0.0.1:5173';
+/**
+ * Those pages are static HTML, so they cannot know the port this server ended up on (5173 unless taken or a test
+ * asks for any free port): the server writes its own origin over DEMO_ORIGIN before the page goes out.
+ */
+const ownOrigin = (): Plugin => ({
+  name: 'elevenkit-demo-origin',
+  transformIndexHtml(html, context) {
+    const url = context.server?.resolvedUrls?.local[0];
+    return url ? html.replaceAll(`origin="${DEMO_ORIGIN}"`, `origin="${new URL(url).origin}"`) : html;
+  },
+});
+
 export default defineConfig({
-  plugins: [elevenlabsEmulator({ apiKey: DEV_API_KEY, agents: [DEMO_PRIVATE_AGENT] }), tokenEndpoint, announce()],
+  plugins: [
+    elevenlabsEmulator({ apiKey: DEV_API_KEY, agents: [DEMO_PRIVATE_AGENT] }),
+    tokenEndpoint,
+    // /elevenkit-widget.js and friends, built in memory, for the script-tag pages.
+    widgetAssets(),
+    ownOrigin(),
+    announce(),
+  ],
   // What demo/private-chat.ts asks the token endpoint for.
   define: {
     __ELEVENKIT_DEMO_TOKEN_ENDPOINT__: JSON.stringify({
