@@ -1,60 +1,23 @@
 // The demo a person opens with `npm run demo`: the same Vite config (emulator and token endpoint mounted), the page in
 // Chromium, used the way a person would: read the emulator status, chat with the demo agent by keyboard, and chat with
 // a private agent through a signed URL from the token endpoint (issue 3's proof; the widget does the same in issue 4).
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
+import { describeViolations, runAxe, startDemo, type DemoServer } from './support/demo-server.ts';
 
-const repo = fileURLToPath(new URL('..', import.meta.url));
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-interface AxeResults {
-  violations: { id: string; help: string; nodes: { target: unknown[] }[] }[];
-  passes: unknown[];
-}
-
-let server: ViteDevServer;
-let browser: Browser;
+let demo: DemoServer;
 let page: Page;
-/** Every request the page made to a host other than 127.0.0.1. */
-const outside: string[] = [];
 
 /** WebSocket URLs the page opened. */
 const sockets: string[] = [];
 
 beforeAll(async () => {
-  // The demo signs with ElevenLabs when a key is set; this test is about the emulator.
-  delete process.env.ELEVENLABS_API_KEY;
-  server = await createServer({
-    configFile: `${repo}vite.config.ts`,
-    root: `${repo}demo`,
-    // No file watching: an edit elsewhere in the repo (vite.config.ts imports the emulator and the token endpoint)
-    // would restart the server and reload the page mid-test.
-    server: { port: 0, host: '127.0.0.1', watch: null },
-    logLevel: 'error',
-  });
-  await server.listen();
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('The demo server did not report its URL.');
-  const executablePath = findChromium();
-  if (!executablePath) throw new Error('No Chromium found: run `npm test`, which installs it, or set CHROME_PATH.');
-  browser = await chromium.launch({ executablePath, headless: true, args: chromiumArgs });
-  page = await browser.newPage();
-  page.on('request', (request) => {
-    const address = new URL(request.url());
-    if (address.protocol !== 'data:' && address.hostname !== '127.0.0.1') outside.push(request.url());
-  });
+  demo = await startDemo();
+  page = await demo.open('');
   page.on('websocket', (socket) => sockets.push(socket.url()));
-  await page.goto(url);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+afterAll(() => demo?.close());
 
 const transcript = () => page.getByRole('log', { name: 'Transcript' });
 
@@ -132,10 +95,8 @@ describe('the demo page', () => {
   });
 
   it('has no accessibility violations that axe-core can find', async () => {
-    await page.addScriptTag({ path: axePath });
-    const results = await page.evaluate(() => (window as unknown as { axe: { run(): Promise<AxeResults> } }).axe.run());
-    const violations = results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target).join(', ')})`);
-    expect(violations).toEqual([]);
+    const results = await runAxe(page);
+    expect(describeViolations(results)).toEqual([]);
     expect(results.passes.length).toBeGreaterThan(0);
   });
 
@@ -155,6 +116,6 @@ describe('the demo page', () => {
   });
 
   it('made no request outside 127.0.0.1', () => {
-    expect(outside).toEqual([]);
+    expect(demo.outside).toEqual([]);
   });
 });
