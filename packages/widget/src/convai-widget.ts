@@ -167,8 +167,26 @@ export class ElevenLabsConvai extends LitElement {
     return [...super.observedAttributes, ...ATTRIBUTES];
   }
 
+  #clientTools: ClientTools = {};
+
   /** Client tools the agent may call, merged under any that `elevenlabs-convai:call` listeners add. */
-  clientTools: ClientTools = {};
+  get clientTools(): ClientTools {
+    return this.#clientTools;
+  }
+  set clientTools(tools: ClientTools) {
+    this.#clientTools = tools ?? {};
+  }
+
+  constructor() {
+    super();
+    // An inline script may set `clientTools` before the async script tag upgraded the element; that value is an
+    // own property hiding the accessor (a plain field would have overwritten it). Move it behind the accessor.
+    if (Object.hasOwn(this, 'clientTools')) {
+      const tools = (this as { clientTools?: ClientTools }).clientTools;
+      delete (this as { clientTools?: ClientTools }).clientTools;
+      this.clientTools = tools ?? {};
+    }
+  }
 
   @state() private config: WidgetConfig | null = null;
   @state() private configError: string | null = null;
