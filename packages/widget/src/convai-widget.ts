@@ -1,4 +1,10 @@
-import { ConversationSession, ElevenkitError, stripAudioTags, type ConversationSnapshot } from '@elevenkit/core';
+import {
+  ConversationSession,
+  ElevenkitError,
+  fetchSignedUrl,
+  stripAudioTags,
+  type ConversationSnapshot,
+} from '@elevenkit/core';
 import { postOverallFeedback, type PartialOptions } from '@elevenlabs/client';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
@@ -67,7 +73,14 @@ export const ATTRIBUTES = [
 ] as const;
 
 /** Attributes that change which widget config applies. */
-const CONFIG_ATTRIBUTES = new Set(['agent-id', 'signed-url', 'override-config', 'origin', 'server-location']);
+const CONFIG_ATTRIBUTES = new Set([
+  'agent-id',
+  'signed-url',
+  'signed-url-endpoint',
+  'override-config',
+  'origin',
+  'server-location',
+]);
 const USER_ID_KEY = 'elevenlabs_convai_user_id';
 const warned = new Set<string>();
 
@@ -246,7 +259,9 @@ export class ElevenLabsConvai extends LitElement {
     super.attributeChangedCallback(name, old, value);
     if (old === value) return;
     this.requestUpdate();
-    if (CONFIG_ATTRIBUTES.has(name) && this.isConnected) this.#loadConfig();
+    // Only once connectedCallback has loaded it: an upgrade reports every attribute first, and loading once per
+    // attribute would send (and abort) as many config and signed-URL requests.
+    if (CONFIG_ATTRIBUTES.has(name) && this.#configLoaded) this.#loadConfig();
   }
 
   /** Starts a voice call (or a text chat for text-only agents). */
@@ -326,8 +341,21 @@ export class ElevenLabsConvai extends LitElement {
     }
     const abort = (this.#configAbort = new AbortController());
     const { http } = resolveOrigin(this.#attr, this.#warn);
+    let signature = target.signature;
+    const endpoint = this.#attr('signed-url-endpoint')?.trim();
+    if (!signature && endpoint) {
+      // A private agent's settings load only with a conversation signature (the official widget passes the one in
+      // `signed-url`): borrow one from the endpoint; public agents ignore it. If the endpoint fails, the request
+      // below still serves public agents, and starting a call reports the endpoint's error with a retry.
+      try {
+        const signed = new URL(await fetchSignedUrl(endpoint, target.agentId, abort.signal));
+        signature = signed.searchParams.get('conversation_signature') ?? undefined;
+      } catch {
+        if (abort.signal.aborted) return;
+      }
+    }
     const url = new URL(`/v1/convai/agents/${encodeURIComponent(target.agentId)}/widget`, http);
-    if (target.signature) url.searchParams.set('conversation_signature', target.signature);
+    if (signature) url.searchParams.set('conversation_signature', signature);
     try {
       const response = await fetch(url, { signal: abort.signal });
       if (response.status === 404) throw new Error(`There is no agent "${target.agentId}".`);
