@@ -9,7 +9,6 @@ import { postOverallFeedback, type PartialOptions } from '@elevenlabs/client';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { state } from 'lit/decorators.js';
 import { classMap } from 'lit/directives/class-map.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { icons } from './icons.ts';
 import {
   configTarget,
@@ -21,6 +20,7 @@ import {
   type WidgetSettings,
 } from './settings.ts';
 import { widgetStyles } from './styles.ts';
+import { styleProperties } from './style-properties.ts';
 import { loadWebRtc } from './webrtc.ts';
 
 /** Every attribute the element reads; all are live. */
@@ -537,7 +537,7 @@ export class ElevenLabsConvai extends LitElement {
     const { text } = settings;
     const styles = { ...settings.styles, ...this.#orbColors(settings) };
     if (this.dismissed) {
-      return html`<aside class="overlay ${settings.placement}" style=${styleMap(styles)} aria-label=${text.main_label}>
+      return html`<aside class="overlay ${settings.placement}" ${styleProperties(styles)} aria-label=${text.main_label}>
         <button part="button" class="icon" aria-label=${text.expand} @click=${() => (this.dismissed = false)}>
           ${icons.chat}
         </button>
@@ -547,7 +547,7 @@ export class ElevenLabsConvai extends LitElement {
     // A labelled landmark, so the widget is findable and nothing on the page sits outside a landmark.
     return html`<aside
       class=${classMap({ overlay: true, [settings.placement]: true, always: settings.alwaysExpanded })}
-      style=${styleMap(styles)}
+      ${styleProperties(styles)}
       aria-label=${text.main_label}
     >
       ${open ? this.#renderSheet(settings) : nothing} ${this.#renderError(settings)}
@@ -563,9 +563,9 @@ export class ElevenLabsConvai extends LitElement {
   }
 
   #renderAvatar(settings: WidgetSettings) {
-    const image =
-      settings.avatar.type === 'image' ? { backgroundImage: `url("${encodeURI(settings.avatar.url)}")` } : {};
-    return html`<div part="avatar" class="avatar" style=${styleMap(image)} aria-hidden="true"></div>`;
+    const image: Record<string, string> =
+      settings.avatar.type === 'image' ? { 'background-image': `url("${encodeURI(settings.avatar.url)}")` } : {};
+    return html`<div part="avatar" class="avatar" ${styleProperties(image)} aria-hidden="true"></div>`;
   }
 
   #isVoiceCall() {
