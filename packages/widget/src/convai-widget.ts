@@ -532,12 +532,23 @@ export class ElevenLabsConvai extends LitElement {
     if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
   }
 
+  /** Landmarks need distinct names: the second widget on a page is "Need help? (2)". */
+  #landmarkLabel(label: string) {
+    const widgets = [...document.querySelectorAll(this.localName)];
+    const index = widgets.indexOf(this);
+    return index > 0 ? `${label} (${index + 1})` : label;
+  }
+
   override render() {
     const settings = this.#settings();
     const { text } = settings;
     const styles = { ...settings.styles, ...this.#orbColors(settings) };
     if (this.dismissed) {
-      return html`<aside class="overlay ${settings.placement}" ${styleProperties(styles)} aria-label=${text.main_label}>
+      return html`<aside
+        class="overlay ${settings.placement}"
+        ${styleProperties(styles)}
+        aria-label=${this.#landmarkLabel(text.main_label)}
+      >
         <button part="button" class="icon" aria-label=${text.expand} @click=${() => (this.dismissed = false)}>
           ${icons.chat}
         </button>
@@ -548,7 +559,7 @@ export class ElevenLabsConvai extends LitElement {
     return html`<aside
       class=${classMap({ overlay: true, [settings.placement]: true, always: settings.alwaysExpanded })}
       ${styleProperties(styles)}
-      aria-label=${text.main_label}
+      aria-label=${this.#landmarkLabel(text.main_label)}
     >
       ${open ? this.#renderSheet(settings) : nothing} ${this.#renderError(settings)}
       ${settings.alwaysExpanded ? nothing : this.#renderLauncher(settings, open)}
