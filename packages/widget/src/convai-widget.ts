@@ -468,11 +468,22 @@ export class ElevenLabsConvai extends LitElement {
   /** The avatar follows the agent's voice while it speaks and the user's while it listens: a CSS variable, no render. */
   #animateLevels() {
     cancelAnimationFrame(this.#frame);
+    let shown = -1;
     const tick = () => {
+      const avatars = this.renderRoot.querySelectorAll<HTMLElement>('.avatar');
       const { status, mode } = this.#snapshot;
-      if (status !== 'connected') return this.style.removeProperty('--_level');
+      if (status !== 'connected') {
+        for (const avatar of avatars) avatar.style.removeProperty('--_level');
+        return;
+      }
       const level = mode === 'speaking' ? this.#session.getOutputVolume() : this.#session.getInputVolume();
-      this.style.setProperty('--_level', Math.min(1, level * 2).toFixed(3));
+      // Only on the avatars (a property on the host would restyle the whole widget every frame), and only when the
+      // level visibly changed; the CSS turns it into transform and opacity, which need no layout or paint.
+      const rounded = Math.round(Math.min(1, level * 2) * 20) / 20;
+      if (rounded !== shown) {
+        shown = rounded;
+        for (const avatar of avatars) avatar.style.setProperty('--_level', String(rounded));
+      }
       this.#frame = requestAnimationFrame(tick);
     };
     this.#frame = requestAnimationFrame(tick);

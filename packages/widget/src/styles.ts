@@ -18,7 +18,6 @@ export const widgetStyles = css`
     --_sheet-radius: var(--el-sheet-radius, 24px);
     --_bubble-radius: var(--el-bubble-radius, 15px);
     --_padding: var(--el-overlay-padding, 24px);
-    --_level: 0;
     display: block;
     font: 14px/1.4 var(--el-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif);
     color: var(--_text);
@@ -158,6 +157,7 @@ export const widgetStyles = css`
     stroke-linejoin: round;
   }
   .avatar {
+    position: relative;
     flex: none;
     width: 40px;
     height: 40px;
@@ -165,11 +165,22 @@ export const widgetStyles = css`
     background: radial-gradient(circle at 30% 30%, var(--_orb-2, #9ce6e6), var(--_orb-1, #2792dc));
     background-size: cover;
     background-position: center;
-    box-shadow: 0 0 0 calc(var(--_level) * 8px) color-mix(in srgb, var(--_orb-1, #2792dc) 35%, transparent);
-    transform: scale(calc(1 + var(--_level) * 0.12));
+    transform: scale(calc(1 + var(--_level, 0) * 0.12));
+    transition: transform 80ms linear;
+  }
+  /* The level ring: transform and opacity only, so a speaking agent costs no layout or paint. */
+  .avatar::after {
+    content: '';
+    position: absolute;
+    inset: 0;
+    z-index: -1;
+    border-radius: 50%;
+    background: color-mix(in srgb, var(--_orb-1, #2792dc) 35%, transparent);
+    opacity: var(--_level, 0);
+    transform: scale(calc(1 + var(--_level, 0) * 0.4));
     transition:
       transform 80ms linear,
-      box-shadow 80ms linear;
+      opacity 80ms linear;
   }
   .full .avatar {
     width: 72px;
@@ -332,7 +343,9 @@ export const widgetStyles = css`
     }
   }
   @media (prefers-reduced-motion: reduce) {
-    .avatar {
+    /* The ring still shows the level, without growing or animating. */
+    .avatar,
+    .avatar::after {
       transform: none;
       transition: none;
     }
