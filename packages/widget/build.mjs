@@ -19,7 +19,9 @@ async function bundle(entry, fileName, alias = {}) {
     configFile: false,
     root: here,
     logLevel: 'warn',
-    resolve: { alias },
+    // Production builds of dependencies (Lit's dev build warns and is bigger), even inside a dev server.
+    mode: 'production',
+    resolve: { alias, conditions: ['module', 'browser', 'production'] },
     define: { 'process.env.NODE_ENV': '"production"' },
     build: {
       write: false,

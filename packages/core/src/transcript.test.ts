@@ -40,6 +40,23 @@ describe('the transcript model', () => {
     expect(texts(t)).toEqual(['agent:final:I can help.']);
   });
 
+  it('keeps two replies that stream at once apart, by event id', () => {
+    let t: Transcript = withAgentPart([], { type: 'start', event_id: 1 });
+    t = withAgentPart(t, { type: 'delta', text: 'Hi! I', event_id: 1 });
+    t = withMessage(t, 'user', 'what can you do', 2);
+    t = withAgentPart(t, { type: 'start', event_id: 2 });
+    t = withAgentPart(t, { type: 'delta', text: 'I can', event_id: 2 });
+    t = withAgentPart(t, { type: 'delta', text: "'m the demo.", event_id: 1 });
+    t = withAgentPart(t, { type: 'delta', text: ' answer.', event_id: 2 });
+    t = withMessage(t, 'agent', "Hi! I'm the demo.", 1);
+    t = withMessage(t, 'agent', 'I can answer.', 2);
+    expect(texts(t)).toEqual([
+      "agent:final:Hi! I'm the demo.",
+      'user:final:what can you do',
+      'agent:final:I can answer.',
+    ]);
+  });
+
   it('shows only what was spoken after an interruption', () => {
     const t = withCorrection(
       withMessage([], 'agent', 'A long story about speech'),

@@ -55,6 +55,18 @@ export function withTentativeUser(transcript: Transcript, text: string): Transcr
   return [...transcript, { kind: 'message', id: nextId('user'), role: 'user', text, state: 'tentative' }];
 }
 
+/** The agent message still streaming for `eventId` (or the latest one, when the event has no id). */
+function streamingIndex(transcript: Transcript, eventId: number | undefined) {
+  return findLastIndex(
+    transcript,
+    (entry) =>
+      entry.kind === 'message' &&
+      entry.role === 'agent' &&
+      entry.state === 'streaming' &&
+      (eventId === undefined || entry.eventId === undefined || entry.eventId === eventId),
+  );
+}
+
 /** A final message; a user message replaces the tentative one, an agent message completes its streamed parts. */
 export function withMessage(
   transcript: Transcript,
@@ -67,27 +79,24 @@ export function withMessage(
     const entry: MessageEntry = { kind: 'message', id: nextId('user'), role, text, state: 'final', eventId };
     return index >= 0 ? replaceAt(transcript, index, { ...entry, id: transcript[index]!.id }) : [...transcript, entry];
   }
-  const index = findLastIndex(
-    transcript,
-    (entry) => entry.kind === 'message' && entry.role === 'agent' && entry.state === 'streaming',
-  );
+  const index = streamingIndex(transcript, eventId);
   if (index >= 0) {
     return replaceAt(transcript, index, { ...(transcript[index] as MessageEntry), text, state: 'final', eventId });
   }
   return [...transcript, { kind: 'message', id: nextId('agent'), role, text, state: 'final', eventId }];
 }
 
-/** Agent text arriving in parts (`agent_chat_response_part`: start, delta…, stop). */
+/**
+ * Agent text arriving in parts (`agent_chat_response_part`: start, delta…, stop), matched to its message by
+ * `event_id`, so two replies streaming at once never mix.
+ */
 export function withAgentPart(
   transcript: Transcript,
   part: { type: 'start' | 'delta' | 'stop'; text?: string; event_id?: number },
 ): Transcript {
-  const index = findLastIndex(
-    transcript,
-    (entry) => entry.kind === 'message' && entry.role === 'agent' && entry.state === 'streaming',
-  );
-  if (part.type === 'start' || index < 0) {
-    if (part.type === 'stop') return transcript;
+  const index = streamingIndex(transcript, part.event_id);
+  if (part.type === 'stop') return transcript; // the `agent_response` that follows makes it final
+  if (index < 0 || (part.type === 'start' && part.event_id === undefined)) {
     const entry: MessageEntry = {
       kind: 'message',
       id: nextId('agent'),
@@ -99,9 +108,7 @@ export function withAgentPart(
     return [...transcript, entry];
   }
   const current = transcript[index] as MessageEntry;
-  if (part.type === 'delta')
-    return replaceAt(transcript, index, { ...current, text: current.text + (part.text ?? '') });
-  return transcript; // `stop`: the `agent_response` that follows makes it final.
+  return replaceAt(transcript, index, { ...current, text: current.text + (part.text ?? '') });
 }
 
 /** After an interruption: the agent message shows only what was actually spoken. */

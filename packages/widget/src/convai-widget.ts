@@ -702,7 +702,7 @@ export class ElevenLabsConvai extends LitElement {
     const snapshot = this.#snapshot;
     const active = snapshot.status === 'connected' || snapshot.status === 'connecting';
     const showId = snapshot.conversationId && (settings.showConversationId || snapshot.status === 'error');
-    return html`<section part="sheet" class="sheet" aria-label=${text.transcript_label}>
+    return html`<section part="sheet" class="sheet" aria-label=${this.#landmarkLabel(text.transcript_label)}>
       <header>
         ${this.#renderAvatar(settings)}
         <div class="title">
@@ -755,7 +755,7 @@ export class ElevenLabsConvai extends LitElement {
       }
       ${settings.textInput ? this.#renderComposer(settings, active) : nothing}
       ${
-        settings.textOnly
+        settings.textOnly && !active
           ? nothing
           : html`<div class="controls">
               ${this.#renderCallButtons(settings, false)}

@@ -136,7 +136,12 @@ describe('invalid values', () => {
     expect(settings.variant).toBe('full');
     expect(settings.placement).toBe('bottom-right');
     expect(settings.transcript).toBe(false);
-    expect(warnings.map((w) => w.split(':')[0]).sort()).toEqual(['placement', 'text-contents', 'transcript', 'variant']);
+    expect(warnings.map((w) => w.split(':')[0]).sort()).toEqual([
+      'placement',
+      'text-contents',
+      'transcript',
+      'variant',
+    ]);
   });
 
   it('accept only "true", "false" and the bare attribute as booleans', () => {
