@@ -23,6 +23,15 @@ describe('the one-file embed', () => {
     // A name only livekit-client's own code contains.
     expect(embed).not.toContain('RTCPeerConnection');
     expect(rtc).toContain('RTCPeerConnection');
+    // The sibling hands livekit-client to the embed's stub; a build that tree-shook this line would load in vain.
+    expect(rtc).toContain('__elevenkitLivekit=');
+  });
+
+  it('takes the resampler from beside itself, and records where it was loaded from before the client runs', () => {
+    const embed = files.get('elevenkit-widget.js')!;
+    expect(embed).toContain('`worklets/libsamplerate.worklet.js`,globalThis.__elevenkitBaseUrl');
+    expect(embed.indexOf('__elevenkitBaseUrl=')).toBeGreaterThan(-1);
+    expect(embed.indexOf('__elevenkitBaseUrl=')).toBeLessThan(embed.indexOf('worklets/libsamplerate.worklet.js'));
   });
 
   it('is self-contained: no import of another module and no eval', () => {
@@ -35,5 +44,7 @@ describe('the one-file embed', () => {
     for (const name of ['rawAudioProcessor.js', 'audioConcatProcessor.js']) {
       expect(files.get(`worklets/${name}`)).toContain('registerProcessor');
     }
+    // libsamplerate-js 2.1.2, the version the client would fetch from its CDN (its WebAssembly inlined).
+    expect(files.get('worklets/libsamplerate.worklet.js')!.length).toBeGreaterThan(1_000_000);
   });
 });

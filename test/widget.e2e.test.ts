@@ -154,7 +154,7 @@ let pageCount = 0;
  */
 async function open(
   html: string,
-  options: { micWav?: string; denyMicrophone?: boolean; headers?: Record<string, string> } = {},
+  options: { micWav?: string; denyMicrophone?: boolean; headers?: Record<string, string>; initScript?: string } = {},
 ): Promise<Opened> {
   let browser: WidgetBrowser;
   if (options.micWav || options.denyMicrophone) {
@@ -178,6 +178,7 @@ async function open(
   });
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.addInitScript(recordPage);
+  if (options.initScript) await page.addInitScript({ content: options.initScript });
   await page.goto(site.page(`/page-${++pageCount}`, html, options.headers));
   return { page, errors, warnings };
 }
@@ -694,6 +695,21 @@ describe('the page around it', () => {
     expect(orb).toBe('#2792dc');
     expect((await log(page)).csp).toEqual([]);
     expect(errors).toEqual([]);
+  });
+
+  it('where the browser cannot capture at 16 kHz, loads the resampler from beside the script, not a CDN', async () => {
+    // As in browsers without the sampleRate constraint (Firefox), where the client resamples with libsamplerate.
+    const initScript = `{
+      const supported = navigator.mediaDevices.getSupportedConstraints.bind(navigator.mediaDevices);
+      navigator.mediaDevices.getSupportedConstraints = () => ({ ...supported(), sampleRate: false });
+    }`;
+    const { page, errors } = await open(scriptTagPage(widget('agent-id="w-voice" transcript="true"')), { initScript });
+    await page.getByRole('button', { name: 'Start a call' }).click();
+    const conversationId = await conversationIdOf(page);
+    await expect.poll(() => record(conversationId)!.audio_chunks_received, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(site.requests.map((r) => r.url)).toContain('/worklets/libsamplerate.worklet.js');
+    expect(errors).toEqual([]);
+    // afterEach checks that nothing went to cdn.jsdelivr.net, the client's default.
   });
 
   it('with the official widget already defined, warns once and does not throw', async () => {

@@ -21,7 +21,7 @@ import {
 } from './settings.ts';
 import { widgetStyles } from './styles.ts';
 import { styleProperties } from './style-properties.ts';
-import { loadWebRtc } from './webrtc.ts';
+import { loadWebRtc } from './siblings.ts';
 
 /** Every attribute the element reads; all are live. */
 export const ATTRIBUTES = [
@@ -423,9 +423,6 @@ export class ElevenLabsConvai extends LitElement {
     if (this.#snapshot.status !== 'connected') this.#session.clearTranscript();
     this.#micDenied = false;
     const session = { ...options, ...extra };
-    if (settings.useRtc && !session.textOnly && 'agentId' in session && !('signedUrlEndpoint' in session)) {
-      await loadWebRtc();
-    }
     const tools = this.clientTools;
     await this.#session
       .start({
@@ -440,11 +437,12 @@ export class ElevenLabsConvai extends LitElement {
             ...(details.reason === 'error' ? { message: details.message } : {}),
           }),
         onMessage: ({ role, message, event_id }) => this.#emit('message', { role, message, eventId: event_id }),
-        beforeConnect: (config) => {
+        beforeConnect: async (config) => {
           // The official widget's hook: listeners may change or replace `detail.config`.
           const detail = { config };
           this.#emit('call', detail);
           const final = detail.config ?? config;
+          if (final.connectionType === 'webrtc') await loadWebRtc();
           final.clientTools = Object.fromEntries(
             Object.entries(final.clientTools ?? {}).map(([name, tool]) => [
               name,

@@ -1,4 +1,4 @@
-// Stands in for livekit-client in the one-file embed (see webrtc.ts). @elevenlabs/client imports these five names
+// Stands in for livekit-client in the one-file embed (see siblings.ts). @elevenlabs/client imports these five names
 // and only uses them once a WebRTC session starts, by which time the sibling file has set the real module.
 type Livekit = Record<string, never>;
 
