@@ -118,8 +118,11 @@ export const TextChat: Story = {
     await expect(args['elevenlabs-convai:connect']).toHaveBeenCalledWith(
       expect.objectContaining({ conversationId: expect.stringMatching(/^conv_/) }),
     );
-    await expect(args['elevenlabs-convai:message']).toHaveBeenCalledWith(
-      expect.objectContaining({ role: 'agent', message: expect.stringMatching(/I can answer a few phrases/) }),
+    // The text shows while it streams; the message event comes with the final reply.
+    await waitFor(() =>
+      expect(args['elevenlabs-convai:message']).toHaveBeenCalledWith(
+        expect.objectContaining({ role: 'agent', message: expect.stringMatching(/I can answer a few phrases/) }),
+      ),
     );
 
     await userEvent.click(shadow.getByRole('button', { name: 'End' }));

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 
+// Each test starts Node and Vite's module runner in a child process: seconds on a busy 2-core machine.
+
 const bin = fileURLToPath(new URL('../bin/elevenkit-emulator.mjs', import.meta.url));
 
 function run(args: string[]) {
@@ -35,7 +37,7 @@ it('serves the agents of a JSON file on the given port', async () => {
     await exited;
     rmSync(dir, { recursive: true, force: true });
   }
-});
+}, 30_000);
 
 it('stops with one clear sentence on a broken agents file', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'emulator-cli-'));
@@ -45,4 +47,4 @@ it('stops with one clear sentence on a broken agents file', async () => {
   expect(await exited).toBe(1);
   rmSync(dir, { recursive: true, force: true });
   expect(output().trim()).toBe('elevenkit-emulator: Agent "x": "text_only" must be true or false.');
-});
+}, 30_000);
