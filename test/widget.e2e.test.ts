@@ -712,6 +712,24 @@ describe('the page around it', () => {
     // afterEach checks that nothing went to cdn.jsdelivr.net, the client's default.
   });
 
+  it('loads WebRTC support only when use-rtc asks for it, from beside the script', async () => {
+    const { page } = await open(scriptTagPage(widget('agent-id="w-voice" transcript="true"')));
+    await page.getByRole('button', { name: 'Start a call' }).click();
+    await conversationIdOf(page);
+    await page.getByRole('button', { name: 'End' }).click();
+    expect(site.requests.map((r) => r.url)).not.toContain('/elevenkit-widget-rtc.js');
+
+    const rtc = await open(scriptTagPage(widget('agent-id="w-voice" use-rtc="true"')));
+    await rtc.page.getByRole('button', { name: 'Start a call' }).click();
+    // LiveKit itself cannot run offline: the WebRTC token comes from a wss:// origin only, so the call fails with a
+    // clear message after the sibling file has loaded; nothing went to ElevenLabs or LiveKit (checked after each test).
+    await rtc.page.getByRole('alert').getByRole('button', { name: 'Try again' }).waitFor();
+    expect(site.requests.map((r) => r.url)).toContain('/elevenkit-widget-rtc.js');
+    expect(
+      await rtc.page.evaluate(() => typeof (globalThis as { __elevenkitLivekit?: unknown }).__elevenkitLivekit),
+    ).toBe('object');
+  });
+
   it('with the official widget already defined, warns once and does not throw', async () => {
     const official = `<script>
       customElements.define('elevenlabs-convai', class OfficialWidget extends HTMLElement {
