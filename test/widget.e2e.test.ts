@@ -712,6 +712,24 @@ describe('the page around it', () => {
     // afterEach checks that nothing went to cdn.jsdelivr.net, the client's default.
   });
 
+  it('fits a 320 px wide screen: the open panel and its controls stay on screen', async () => {
+    const { page } = await open(
+      scriptTagPage(widget('agent-id="w-voice" transcript="true" text-input="true" default-expanded="true"')),
+    );
+    await page.setViewportSize({ width: 320, height: 568 });
+    await page.getByRole('textbox', { name: 'Text message input' }).waitFor();
+    for (const name of ['Text message input', 'Send', 'Start a call', 'Collapse']) {
+      const box = (await page
+        .getByRole(name === 'Text message input' ? 'textbox' : 'button', { name })
+        .first()
+        .boundingBox())!;
+      expect(box.x).toBeGreaterThanOrEqual(0);
+      expect(box.x + box.width).toBeLessThanOrEqual(320);
+      expect(box.y + box.height).toBeLessThanOrEqual(568);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+  });
+
   it('loads WebRTC support only when use-rtc asks for it, from beside the script', async () => {
     const { page } = await open(scriptTagPage(widget('agent-id="w-voice" transcript="true"')));
     await page.getByRole('button', { name: 'Start a call' }).click();
