@@ -8,3 +8,4 @@ export {
   type SessionStatus,
 } from './conversation-session.ts';
 export * from './transcript.ts';
+export * from './word-timeline.ts';
