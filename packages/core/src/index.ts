@@ -9,3 +9,4 @@ export {
 } from './conversation-session.ts';
 export * from './transcript.ts';
 export * from './word-timeline.ts';
+export type * from './speech-player-types.ts';

@@ -1,0 +1,152 @@
+// The speech player's public contract: what `SpeechPlayer` (speech-player.ts) implements and what the React kit
+// and the widget bind to. Kept apart so the engine and its users can be read (and written) independently.
+import type { ReadableStore } from './store.ts';
+import type { TimedWord } from './word-timeline.ts';
+
+/**
+ * How audio reaches the speakers:
+ * - `mse`: MP3 appended to a MediaSource (or ManagedMediaSource) as it arrives, played by an `<audio>` element;
+ * - `pcm-worklet`: PCM samples queued into an AudioWorklet as they arrive;
+ * - `webaudio`: PCM decoded per chunk and scheduled as AudioBufferSourceNodes (where there is no AudioWorklet);
+ * - `file`: the whole response first, then one `<audio>` element (the fallback that works everywhere).
+ */
+export type PlaybackPath = 'mse' | 'pcm-worklet' | 'webaudio' | 'file';
+
+export type PlayerStatus =
+  | 'idle'
+  | 'loading'
+  | 'buffering'
+  | 'playing'
+  | 'paused'
+  | 'ended'
+  | 'error'
+  /** The browser refused to start audio without a user gesture: call `unlock()` from a click. */
+  | 'needs-user-gesture';
+
+export type PlayerErrorCode = 'network' | 'auth' | 'quota' | 'unsupported' | 'decode' | 'invalid-request';
+
+export interface PlayerError {
+  readonly code: PlayerErrorCode;
+  /** A sentence a person can act on (never contains an API key). */
+  readonly message: string;
+  /** The HTTP status or WebSocket close code behind it, when there was one. */
+  readonly status?: number;
+}
+
+/** ElevenLabs `output_format` names the player understands. */
+export type AudioFormat =
+  | 'mp3_44100_128'
+  | 'mp3_44100_64'
+  | 'mp3_22050_32'
+  | 'pcm_8000'
+  | 'pcm_16000'
+  | 'pcm_22050'
+  | 'pcm_24000'
+  | 'pcm_44100'
+  | 'pcm_48000'
+  | 'ulaw_8000';
+
+/** Where the audio comes from. */
+export type SpeechSource =
+  /** A finished file (any format the browser plays): the `file` path. */
+  | { type: 'url'; url: string }
+  | { type: 'blob'; blob: Blob }
+  /**
+   * A server route that streams text-to-speech (`@elevenkit/server`'s route, or ElevenLabs' `/stream` and
+   * `/stream/with-timestamps` behind your own proxy). `timestamps: true` means newline-delimited JSON chunks
+   * `{ audio_base64, alignment, normalized_alignment }`; otherwise raw audio bytes in `format`.
+   */
+  | {
+      type: 'stream';
+      url: string;
+      /** Method, headers and body of the request (e.g. `{ method: 'POST', body: JSON.stringify({ text }) }`). */
+      init?: RequestInit;
+      format: AudioFormat;
+      timestamps: boolean;
+      /** The text being spoken, shown before its alignment arrives. */
+      text?: string;
+    }
+  /**
+   * The input-streaming WebSocket (`/v1/text-to-speech/{voice_id}/stream-input`), fed text as it is written
+   * (LLM output) through the `SpeechTextInput` that `load` returns.
+   */
+  | {
+      type: 'websocket';
+      /** The full `wss://…/stream-input?model_id=…&output_format=…` URL, authorised (e.g. `single_use_token=`). */
+      url: string;
+      format: AudioFormat;
+      /** Sent in the first message (`voice_settings`, `generation_config`…). */
+      init?: Record<string, unknown>;
+    };
+
+/** Feeds text to a `websocket` source. */
+export interface SpeechTextInput {
+  /** Queues text; the service speaks it when a chunk is complete. */
+  append(text: string): void;
+  /** Speaks everything queued now, without waiting for more text. */
+  flush(): void;
+  /** No more text: speak the rest, then finish. */
+  end(): void;
+}
+
+export interface PlayerOptions {
+  /** `auto` (default) picks the best path the browser supports for the source's format; tests force each one. */
+  path?: PlaybackPath | 'auto';
+  /** Shown by the OS (lock screen, media keys) while playing. */
+  metadata?: { title?: string; artist?: string; album?: string };
+  /** Start playing as soon as the first audio is decodable (default true). */
+  autoplay?: boolean;
+}
+
+export interface PlayerSnapshot {
+  readonly status: PlayerStatus;
+  readonly error: PlayerError | null;
+  /** The path in use, once chosen. */
+  readonly path: PlaybackPath | null;
+  /** Seconds of audio received so far. */
+  readonly buffered: number;
+  /** Total length, known once the whole audio has arrived (null until then). */
+  readonly duration: number | null;
+  /** The whole audio has arrived: seeking anywhere and `download()` work. */
+  readonly complete: boolean;
+  readonly rate: number;
+  readonly volume: number;
+  readonly muted: boolean;
+  /** The output device id (`setSinkId`), '' for the default. */
+  readonly sinkId: string;
+  /** The words with their times, growing as alignment arrives; empty without alignment. */
+  readonly words: readonly TimedWord[];
+  /** The word being spoken (index into `words`), -1 when none. Changes a few times a second, not every frame. */
+  readonly activeWord: number;
+}
+
+/** The engine: a store (snapshot changes on state changes and word changes), plus per-frame getters. */
+export interface SpeechPlayerApi extends ReadableStore<PlayerSnapshot> {
+  /** Starts loading; resolves once playback could start (or failed: then the snapshot has the error). */
+  load(source: SpeechSource): Promise<SpeechTextInput | void>;
+  play(): Promise<void>;
+  pause(): void;
+  /** Stops and forgets the position (back to the start, paused). */
+  stop(): void;
+  /** Seconds; clamped to what is buffered until the audio is complete. */
+  seek(time: number): void;
+  setRate(rate: number): void;
+  setVolume(volume: number): void;
+  setMuted(muted: boolean): void;
+  /** `HTMLMediaElement.setSinkId` / `AudioContext.setSinkId` where supported; rejects with `unsupported` otherwise. */
+  setSinkId(deviceId: string): Promise<void>;
+  /** From a user gesture, after `needs-user-gesture`. */
+  unlock(): Promise<void>;
+  /** The audio received so far as a file (WAV for PCM and μ-law, MP3 for MP3), or null before any. */
+  download(): Blob | null;
+  /** Seconds; read it in requestAnimationFrame, it is not in the snapshot. */
+  getCurrentTime(): number;
+  /** Output level, 0–1. */
+  getLevel(): number;
+  /** Byte frequency data of the output (for visualizers), or null when nothing plays. */
+  getFrequencyData(): Uint8Array | null;
+  /** `count` peak values 0–1 over the whole received audio (for a waveform). */
+  getPeaks(count: number): Float32Array;
+  /** Stops audio and frees everything (element, AudioContext, sockets, object URLs). */
+  destroy(): void;
+}
