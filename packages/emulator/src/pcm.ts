@@ -1,4 +1,4 @@
-// Sample-format helpers for the emulator's audio paths (PCM16 LE, G.711 μ-law, naive resampling).
+// Sample-format helpers for the emulator's audio paths (PCM16 LE, G.711 μ-law and A-law, naive resampling).
 
 /** Float [-1, 1] → PCM16, scaled like @elevenlabs/client's worklet (asymmetric, clamped), but rounded. */
 export function floatToPcm16(samples: Float32Array): Int16Array {
@@ -74,6 +74,44 @@ export function resampleLinear(samples: Float32Array, fromRate: number, toRate: 
     const a = samples[j] ?? 0;
     const b = samples[j + 1] ?? a;
     out[i] = a + (b - a) * frac;
+  }
+  return out;
+}
+
+// G.711 A-law segment ends (13-bit magnitudes).
+const ALAW_SEGMENT_ENDS = [0x1f, 0x3f, 0x7f, 0xff, 0x1ff, 0x3ff, 0x7ff, 0xfff];
+
+/** Float → G.711 A-law bytes. */
+export function encodeAlaw(samples: Float32Array): Uint8Array {
+  const out = new Uint8Array(samples.length);
+  for (let i = 0; i < samples.length; i++) {
+    const s = Math.max(-1, Math.min(1, samples[i] ?? 0));
+    let v = Math.round(s < 0 ? s * 32768 : s * 32767) >> 3; // 13 bits
+    let mask = 0xd5;
+    if (v < 0) {
+      mask = 0x55;
+      v = -v - 1;
+    }
+    const segment = ALAW_SEGMENT_ENDS.findIndex((end) => v <= end);
+    if (segment < 0) {
+      out[i] = 0x7f ^ mask;
+      continue;
+    }
+    const mantissa = (segment < 2 ? v >> 1 : v >> segment) & 0x0f;
+    out[i] = ((segment << 4) | mantissa) ^ mask;
+  }
+  return out;
+}
+
+/** G.711 A-law bytes → float. */
+export function decodeAlaw(bytes: Uint8Array): Float32Array {
+  const out = new Float32Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) {
+    const a = (bytes[i] ?? 0) ^ 0x55;
+    const segment = (a & 0x70) >> 4;
+    let t = ((a & 0x0f) << 4) + (segment === 0 ? 8 : 0x108);
+    if (segment > 1) t <<= segment - 1;
+    out[i] = (a & 0x80 ? t : -t) / 32768;
   }
   return out;
 }

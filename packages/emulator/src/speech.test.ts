@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { recognize, synthesize, toWav } from './speech.ts';
-import { decodeMulaw, encodeMulaw, floatToPcm16, pcm16ToFloat, resampleLinear } from './pcm.ts';
+import { planSpeech, recognize, renderSpeech, synthesize, toWav } from './speech.ts';
+import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw, floatToPcm16, pcm16ToFloat, resampleLinear } from './pcm.ts';
 
 // Deterministic noise so a failure can be replayed.
 function random(seed: number): () => number {
@@ -79,6 +79,18 @@ describe('synthesize', () => {
     expect(peak).toBeLessThanOrEqual(0.5);
     expect(synthesize(PHRASE, 16000, { speed: 0.7 }).alignment.char_durations_ms[0]).toBe(100);
     expect(synthesize(PHRASE, 16000, { speed: 1.2 }).alignment.char_durations_ms[0]).toBe(58);
+  });
+
+  it('renders in pieces exactly what it renders whole (long texts are streamed range by range)', () => {
+    const plan = planSpeech('Pieces, é and ✓', { speed: 1.1 });
+    for (const rate of [8000, 22050, 44100]) {
+      const bytes = (samples: Float32Array) => Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+      const whole = renderSpeech(plan, rate);
+      expect(bytes(whole).equals(bytes(synthesize('Pieces, é and ✓', rate, { speed: 1.1 }).samples))).toBe(true);
+      const joined = new Float32Array(whole.length);
+      for (let from = 0; from < whole.length; from += 997) joined.set(renderSpeech(plan, rate, from, from + 997), from);
+      expect(bytes(joined).equals(bytes(whole))).toBe(true);
+    }
   });
 });
 
@@ -271,6 +283,15 @@ describe('pcm helpers', () => {
     const y = decodeMulaw(encodeMulaw(x));
     // μ-law keeps about 4 bits of mantissa: at most ~3 % error, relative to the value.
     x.forEach((v, i) => expect(Math.abs((y[i] ?? 0) - v)).toBeLessThan(0.035 * Math.abs(v) + 0.001));
+  });
+
+  it('encode and decode G.711 A-law', () => {
+    expect(Array.from(encodeAlaw(Float32Array.from([0, 1, -1])))).toEqual([0xd5, 0xaa, 0x2a]);
+    const x = Float32Array.from({ length: 200 }, (_, i) => Math.sin(i / 7) * 0.8);
+    const y = decodeAlaw(encodeAlaw(x));
+    x.forEach((v, i) => expect(Math.abs((y[i] ?? 0) - v)).toBeLessThan(0.035 * Math.abs(v) + 0.001));
+    const s = synthesize(PHRASE, 8000);
+    expect(recognize(decodeAlaw(encodeAlaw(padded(s.samples, 8000))), 8000).text).toBe(PHRASE);
   });
 
   it('resample linearly, keeping the duration', () => {

@@ -61,7 +61,19 @@ function cellsFor(codePoint: number): number[] {
   return [high ? ESCAPE_HIGH : ESCAPE, Math.floor(v / 10_000), Math.floor(v / 100) % 100, v % 100];
 }
 
-export function synthesize(text: string, sampleRate: number, options: { speed?: number } = {}): SynthesizedSpeech {
+/**
+ * What an utterance will sound like, without its samples: the symbol slots and the character alignment.
+ * Long texts (text to speech allows 40 000 characters, hours of audio) are rendered range by range from it.
+ */
+export interface SpeechPlan {
+  /** One grid cell per slot: the header, then each character's cells. */
+  cells: number[];
+  slotMs: number;
+  alignment: Alignment;
+  durationMs: number;
+}
+
+export function planSpeech(text: string, options: { speed?: number } = {}): SpeechPlan {
   const slotMs = slotMsFor(options.speed);
   const alignment: Alignment = { chars: [], char_start_times_ms: [], char_durations_ms: [] };
   const cells = [...HEADER];
@@ -72,24 +84,46 @@ export function synthesize(text: string, sampleRate: number, options: { speed?: 
     alignment.char_durations_ms.push(c.length * slotMs);
     cells.push(...c);
   }
-  const durationMs = cells.length * slotMs;
-  const at = (ms: number): number => Math.round((ms * sampleRate) / 1000);
-  const samples = new Float32Array(at(durationMs));
-  const ramp = Math.max(1, at(RAMP_MS));
-  cells.forEach((cell, k) => {
-    const start = at(k * slotMs);
-    const length = at((k + 1) * slotMs) - start;
+  return { cells, slotMs, alignment, durationMs: cells.length * slotMs };
+}
+
+/** The sample at `ms` (rounded): slot and character boundaries fall exactly on these. */
+export const sampleAt = (ms: number, sampleRate: number): number => Math.round((ms * sampleRate) / 1000);
+
+/** Samples [from, to) of a planned utterance; rendering it in pieces gives exactly the samples of rendering it whole. */
+export function renderSpeech(plan: SpeechPlan, sampleRate: number, from = 0, to?: number): Float32Array {
+  const { cells, slotMs } = plan;
+  const total = sampleAt(plan.durationMs, sampleRate);
+  const end = Math.min(total, to ?? total);
+  const out = new Float32Array(Math.max(0, end - from));
+  const ramp = Math.max(1, sampleAt(RAMP_MS, sampleRate));
+  for (let k = Math.max(0, Math.floor((from * 1000) / sampleRate / slotMs) - 1); k < cells.length; k++) {
+    const start = sampleAt(k * slotMs, sampleRate);
+    if (start >= end) break;
+    const length = sampleAt((k + 1) * slotMs, sampleRate) - start;
+    if (start + length <= from) continue;
+    const cell = cells[k] ?? 0;
     const wl = (2 * Math.PI * (LOW[cell % 10] ?? 0)) / sampleRate;
     const wh = (2 * Math.PI * (HIGH[Math.floor(cell / 10)] ?? 0)) / sampleRate;
-    for (let i = 0; i < length; i++) {
+    for (let i = Math.max(0, from - start), last = Math.min(length, end - start); i < last; i++) {
       // Raised-cosine edges: no clicks, and a clear dip at every slot boundary that the decoder uses to
       // find the slot grid (and to tell "aa" from one long "a").
       const edge = Math.min(i, length - 1 - i);
       const env = edge >= ramp ? 1 : 0.5 - 0.5 * Math.cos((Math.PI * (edge + 0.5)) / ramp);
-      samples[start + i] = TONE_AMPLITUDE * env * (Math.sin(wl * i) + Math.sin(wh * i));
+      out[start + i - from] = TONE_AMPLITUDE * env * (Math.sin(wl * i) + Math.sin(wh * i));
     }
-  });
-  return { samples, sampleRate, alignment, durationMs };
+  }
+  return out;
+}
+
+export function synthesize(text: string, sampleRate: number, options: { speed?: number } = {}): SynthesizedSpeech {
+  const plan = planSpeech(text, options);
+  return {
+    samples: renderSpeech(plan, sampleRate),
+    sampleRate,
+    alignment: plan.alignment,
+    durationMs: plan.durationMs,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------
