@@ -6,7 +6,7 @@ import { createEmulator } from './emulator.ts';
 
 const HELP = `Usage: elevenkit-emulator [--port 8787] [--host 127.0.0.1] [--agents agents.json] [--api-key KEY]
 
-A local ElevenLabs for Conversational AI: the conversation WebSocket, widget config, signed URLs and tokens.
+A local ElevenLabs: the conversation WebSocket, widget config, signed URLs and tokens, and text to speech.
 The built-in agent "demo" is always there; --agents adds agents from a JSON file (see the package README).
 --api-key (or ELEVENLABS_EMULATOR_API_KEY) is the xi-api-key REST calls must send; without it any key is accepted.`;
 
@@ -34,6 +34,7 @@ export async function main(argv: string[]) {
   });
   console.log(`ElevenLabs emulator on ${emulator.url} (WebSocket origin ${emulator.wsUrl})`);
   console.log(`Agents: ${[...emulator.agents.keys()].join(', ')}`);
+  console.log(`Voices: ${[...emulator.voices.values()].map((v) => `${v.name} (${v.voice_id})`).join(', ')}`);
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

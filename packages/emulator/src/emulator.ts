@@ -9,6 +9,9 @@ import { DEMO_AGENT, resolveAgent, type Agent, type AgentDefinition, type Faults
 import { ConversationSession } from './conversation.ts';
 import { newId, Signer } from './signing.ts';
 import { conversationDetails, MAX_CONVERSATIONS, newRecord, type ConversationRecord, type Logger } from './store.ts';
+import { TextToSpeech, type TtsRecord } from './tts.ts';
+import { parseTtsFaults, type TtsFaults } from './tts-faults.ts';
+import type { Voice, VoiceDefinition } from './voices.ts';
 import { widgetConfig } from './widget-config.ts';
 
 export interface EmulatorOptions {
@@ -28,6 +31,12 @@ export interface EmulatorOptions {
   chunkMs?: number;
   /** Largest WebSocket frame accepted; bigger ones close the socket with 1009. Default 1 MiB. */
   maxFrameBytes?: number;
+  /** Voices for text to speech besides the built-in ones (a voice with the same id replaces it). */
+  voices?: VoiceDefinition[];
+  /** Audio per streamed text-to-speech chunk and per stream-input `audio` message. Default 200. */
+  ttsChunkMs?: number;
+  /** How many times faster than real time text to speech is produced (and streamed). Default 4; Infinity = no waiting. */
+  ttsGenerationSpeed?: number;
   /** Default: console with an `[emulator]` prefix. Pass `() => {}` for silence. */
   log?: Logger;
 }
@@ -47,6 +56,8 @@ export interface EmulatorEvents {
   refused: [Refusal];
   sent: [{ conversationId: string; message: unknown }];
   received: [{ conversationId: string; message: unknown }];
+  /** A text-to-speech request or stream-input connection ended (done, refused, dropped or aborted). */
+  tts: [TtsRecord];
 }
 
 export interface WaitForOptions {
@@ -56,7 +67,7 @@ export interface WaitForOptions {
 export interface EmulatorCore {
   /** Handles a request if its path is one of the emulator's; returns false otherwise (so middleware can fall through). */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Takes a WebSocket upgrade on `/v1/convai/conversation`; returns false for other paths. */
+  /** Takes a WebSocket upgrade on `/v1/convai/conversation` or `…/stream-input`; returns false for other paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   readonly agents: Map<string, Agent>;
   /** Every conversation, newest last. */
@@ -67,6 +78,13 @@ export interface EmulatorCore {
   addAgent(definition: AgentDefinition): Agent;
   /** Faults for the next connection to `agentId` (or any agent), on top of the agent's own. */
   injectFaults(faults: Faults, agentId?: string): void;
+  /** Text-to-speech voices by id. */
+  readonly voices: Map<string, Voice>;
+  addVoice(definition: VoiceDefinition): Voice;
+  /** Every text-to-speech request and stream-input connection, newest last (the newest 500). */
+  readonly ttsRequests: TtsRecord[];
+  /** Faults for the next text-to-speech request or stream-input connection to `voiceId` (or any voice). */
+  injectTtsFaults(faults: TtsFaults, voiceId?: string): void;
   /** A signature as `get-signed-url` would mint; `ttlSeconds` may be negative for an expired one. */
   sign(agentId: string, options?: { ttlSeconds?: number; singleUse?: boolean }): string;
   /** Consumes a token from `POST /v1/single-use-token/{type}`: true once, if it exists, is of `type` and has not expired. */
@@ -180,6 +198,29 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
       req.on('error', reject);
     });
 
+  const consumeSingleUseToken = (token: string, type: 'realtime_scribe' | 'tts_websocket') => {
+    const entry = singleUseTokens.get(token);
+    singleUseTokens.delete(token);
+    return !!entry && entry.type === type && entry.expiresAt > Date.now();
+  };
+
+  const tts = new TextToSpeech(
+    {
+      log,
+      json,
+      fail,
+      authorized,
+      acceptsKey: (key) => !!key && (options.apiKey === undefined || key === options.apiKey),
+      consumeSingleUseToken,
+      readBody,
+      finished: (record) => events.emit('tts', record),
+      chunkMs: options.ttsChunkMs ?? 200,
+      generationSpeed: options.ttsGenerationSpeed ?? 4,
+      maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+    },
+    options.voices,
+  );
+
   const routes: [string, RegExp, (req: IncomingMessage, res: ServerResponse, m: string[], url: URL) => void][] = [
     [
       'GET',
@@ -271,6 +312,7 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
         json(res, 200, conversationDetails(record));
       },
     ],
+    ...tts.routes,
     [
       'GET',
       /^\/_emulator\/health$/,
@@ -299,11 +341,30 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
           .catch(() => fail(res, 422, 'invalid_request', 'Body must be a JSON faults object.'));
       },
     ],
+    ['GET', /^\/_emulator\/tts$/, (_req, res) => json(res, 200, tts.records)],
+    [
+      'POST',
+      /^\/_emulator\/tts-faults$/,
+      (req, res, _m, url) => {
+        void readBody(req)
+          .then((text) => {
+            let faults: TtsFaults;
+            try {
+              faults = parseTtsFaults(JSON.parse(text));
+            } catch (error) {
+              return fail(res, 422, 'invalid_request', (error as Error).message);
+            }
+            tts.faults.inject(faults, url.searchParams.get('voice_id') ?? undefined);
+            json(res, 200, { ok: true });
+          })
+          .catch(() => fail(res, 413, 'payload_too_large', 'The request body is too large.'));
+      },
+    ],
   ];
 
   const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://emulator');
-    if (!url.pathname.startsWith('/v1/') && !url.pathname.startsWith('/_emulator/')) return false;
+    if (!/^\/(v1|v2|_emulator)\//.test(url.pathname)) return false;
     if (req.method === 'OPTIONS') {
       res.writeHead(204, {
         'access-control-allow-origin': '*',
@@ -351,6 +412,7 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
   };
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (tts.handleUpgrade(req, socket, head)) return true;
     const url = new URL(req.url ?? '/', 'http://emulator');
     if (url.pathname !== '/v1/convai/conversation') return false;
     socket.on('error', (error) => log('warn', `socket error: ${error.message}`));
@@ -444,13 +506,16 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
     addAgent,
     injectFaults,
     sign,
-    consumeSingleUseToken: (token, type) => {
-      const entry = singleUseTokens.get(token);
-      singleUseTokens.delete(token);
-      return !!entry && entry.type === type && entry.expiresAt > Date.now();
-    },
+    consumeSingleUseToken,
+    voices: tts.voices,
+    addVoice: (definition) => tts.addVoice(definition),
+    ttsRequests: tts.records,
+    injectTtsFaults: (faults, voiceId) => tts.faults.inject(faults, voiceId),
     waitFor,
-    closeSessions: () => sockets.forEach((ws) => ws.close(1001, 'Emulator shutting down')),
+    closeSessions: () => {
+      sockets.forEach((ws) => ws.close(1001, 'Emulator shutting down'));
+      tts.closeSockets();
+    },
   };
 }
 

@@ -5,3 +5,13 @@ export type { Agent, AgentDefinition, AudioFormat, ClientToolDefinition, Faults,
 export type { ConversationRecord, TranscriptEntry } from './store.ts';
 export { recognize, synthesize, toWav } from './speech.ts';
 export type { Alignment, Recognition, SynthesizedSpeech } from './speech.ts';
+export { BUILT_IN_VOICES } from './voices.ts';
+export type { Voice, VoiceDefinition, VoiceSettings } from './voices.ts';
+export { MODELS } from './models.ts';
+export type { Model } from './models.ts';
+export { OUTPUT_FORMATS, parseOutputFormat } from './output-format.ts';
+export type { OutputFormat, OutputFormatName } from './output-format.ts';
+export { MP3_ENCODER_DELAY_SAMPLES, readMp3Frames } from './mp3.ts';
+export type { Mp3Frames } from './mp3.ts';
+export type { TtsEndpoint, TtsRecord } from './tts.ts';
+export type { TtsFaults } from './tts-faults.ts';
