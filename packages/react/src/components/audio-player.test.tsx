@@ -1,0 +1,287 @@
+// Keyboard and ARIA behaviour of the player's parts in jsdom, given a player in each state (TestPlayer). Playback
+// itself is tested in the stories, against the real SpeechPlayer and the emulator.
+import { act, StrictMode, type ReactNode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { AudioPlayer } from './audio-player.tsx';
+import { TestPlayer } from './test-player.ts';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+let root: Root | null = null;
+let host: HTMLElement | null = null;
+
+function render(node: ReactNode) {
+  host = document.createElement('div');
+  document.body.append(host);
+  root = createRoot(host);
+  act(() => root!.render(<StrictMode>{node}</StrictMode>));
+  return host;
+}
+
+/** Lets the frame clock run (jsdom's requestAnimationFrame is a timer). */
+const frame = () => act(() => new Promise((resolve) => setTimeout(resolve, 40)));
+
+afterEach(() => {
+  act(() => root?.unmount());
+  host?.remove();
+  root = null;
+});
+
+const byLabel = <T extends HTMLElement>(container: HTMLElement, name: string) => {
+  const found = container.querySelector<T>(`[aria-label="${name}"]`);
+  if (!found) throw new Error(`Nothing is named ${name}`);
+  return found;
+};
+
+const key = (target: HTMLElement, key: string) =>
+  act(() => void target.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true })));
+
+function Player({ player }: { player: TestPlayer }) {
+  return (
+    <AudioPlayer.Root player={player}>
+      <AudioPlayer.PlayButton />
+      <AudioPlayer.Time />
+      <AudioPlayer.ScrubBar />
+      <AudioPlayer.Duration />
+      <AudioPlayer.Rate />
+      <AudioPlayer.Mute />
+      <AudioPlayer.Volume />
+      <AudioPlayer.Download />
+      <AudioPlayer.Status />
+    </AudioPlayer.Root>
+  );
+}
+
+describe('AudioPlayer', () => {
+  it('names the group and its controls', () => {
+    const page = render(<Player player={TestPlayer.loaded(62)} />);
+    expect(page.querySelector('[role="group"]')?.getAttribute('aria-label')).toBe('Audio player');
+    for (const name of ['Play', 'Seek', 'Playback speed', 'Mute', 'Volume', 'Download audio']) byLabel(page, name);
+  });
+
+  it('play button: its name says what a press does, in every state', () => {
+    const player = new TestPlayer();
+    const page = render(<Player player={player} />);
+    const button = () => page.querySelector<HTMLButtonElement>('.ek-play-button')!;
+    expect(button().disabled).toBe(true); // idle: nothing to play
+    expect(button().getAttribute('aria-label')).toBe('Play');
+
+    act(() => player.set({ status: 'paused', buffered: 3, duration: 3, complete: true }));
+    expect(button().disabled).toBe(false);
+    act(() => button().click());
+    expect(player.calls).toContainEqual(['play']);
+    expect(button().getAttribute('aria-label')).toBe('Pause');
+    expect(button().dataset.state).toBe('playing');
+
+    act(() => button().click());
+    expect(player.calls.at(-1)).toEqual(['pause']);
+    expect(button().getAttribute('aria-label')).toBe('Play');
+
+    act(() => player.set({ status: 'ended' }));
+    expect(button().getAttribute('aria-label')).toBe('Replay');
+    act(() => button().click());
+    expect(player.calls.slice(-2)).toEqual([['seek', 0], ['play']]);
+
+    act(() => player.set({ status: 'needs-user-gesture' }));
+    expect(button().getAttribute('aria-label')).toBe('Play');
+    act(() => button().click());
+    expect(player.calls.at(-1)).toEqual(['unlock']);
+
+    act(() => player.set({ status: 'error', error: { code: 'network', message: 'The connection dropped.' } }));
+    expect(button().disabled).toBe(true);
+  });
+
+  it('scrub bar: native range with a spoken value that follows the position', async () => {
+    const player = TestPlayer.loaded(65);
+    const page = render(<Player player={player} />);
+    const seek = byLabel<HTMLInputElement>(page, 'Seek');
+    expect(seek.type).toBe('range');
+    expect(seek.min).toBe('0');
+    expect(seek.max).toBe('65');
+    await frame();
+    expect(seek.getAttribute('aria-valuetext')).toBe('0 seconds of 1 minute, 5 seconds');
+    player.time = 61.4;
+    act(() => player.set({ status: 'playing' }));
+    await frame();
+    expect(seek.value).toBe('61.4');
+    expect(seek.getAttribute('aria-valuetext')).toBe('1 minute, 1 second of 1 minute, 5 seconds');
+    expect(page.querySelector('.ek-time')?.textContent).toBe('1:01');
+    expect(page.querySelector('.ek-duration')?.textContent).toBe('1:05');
+    expect(page.querySelector<HTMLElement>('.ek-scrub-bar')?.style.getPropertyValue('--ek-progress')).toBe('0.9446');
+  });
+
+  it('scrub bar: arrows, PageUp/PageDown, Home and End seek', async () => {
+    const player = TestPlayer.loaded(100);
+    player.time = 50;
+    const page = render(<Player player={player} />);
+    const seek = byLabel<HTMLInputElement>(page, 'Seek');
+    const seeks = () => player.calls.filter(([name]) => name === 'seek').map(([, time]) => time);
+    key(seek, 'ArrowRight');
+    key(seek, 'ArrowUp');
+    key(seek, 'ArrowLeft');
+    key(seek, 'ArrowDown');
+    key(seek, 'PageUp');
+    key(seek, 'PageDown');
+    key(seek, 'End');
+    key(seek, 'Home');
+    key(seek, 'ArrowLeft'); // at the start: stays there
+    expect(seeks()).toEqual([55, 60, 55, 50, 80, 50, 100, 0, 0]);
+    await frame();
+    expect(seek.value).toBe('0');
+    expect(seek.getAttribute('aria-valuetext')).toBe('0 seconds of 1 minute, 40 seconds');
+  });
+
+  it('scrub bar: custom steps and a translated value', async () => {
+    const player = TestPlayer.loaded(30);
+    const page = render(
+      <AudioPlayer.ScrubBar
+        player={player}
+        label="Position"
+        step={1}
+        pageStep={10}
+        formatValueText={(current, total) => `${Math.floor(current)} von ${total} Sekunden`}
+      />,
+    );
+    const seek = byLabel<HTMLInputElement>(page, 'Position');
+    key(seek, 'ArrowRight');
+    key(seek, 'PageUp');
+    expect(player.calls).toEqual([
+      ['seek', 1],
+      ['seek', 11],
+    ]);
+    await frame();
+    expect(seek.getAttribute('aria-valuetext')).toBe('11 von 30 Sekunden');
+  });
+
+  it('scrub bar: while the audio streams, reaches what has arrived and says so', async () => {
+    const player = new TestPlayer({ status: 'playing', buffered: 12.5 });
+    player.time = 5;
+    const page = render(<Player player={player} />);
+    const seek = byLabel<HTMLInputElement>(page, 'Seek');
+    expect(seek.max).toBe('12.5');
+    await frame();
+    expect(seek.getAttribute('aria-valuetext')).toBe('5 seconds of 12 seconds loaded so far');
+    expect(page.querySelector('.ek-duration')?.textContent).toBe('--:--');
+    key(seek, 'End');
+    expect(player.calls.at(-1)).toEqual(['seek', 12.5]);
+  });
+
+  it('scrub bar: disabled with nothing loaded', () => {
+    const page = render(<Player player={new TestPlayer({ status: 'loading' })} />);
+    expect(byLabel<HTMLInputElement>(page, 'Seek').disabled).toBe(true);
+  });
+
+  it('scrub bar: dragging pauses the audio and resumes it on release', () => {
+    const player = TestPlayer.loaded(10);
+    player.set({ status: 'playing' });
+    const page = render(<Player player={player} />);
+    const seek = byLabel<HTMLInputElement>(page, 'Seek');
+    act(() => void seek.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button: 0 })));
+    expect(player.calls).toEqual([['pause']]);
+    expect(page.querySelector('.ek-scrub-bar')?.hasAttribute('data-scrubbing')).toBe(true);
+    act(() => {
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      setValue.call(seek, '4');
+      seek.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(player.calls.at(-1)).toEqual(['seek', 4]);
+    act(() => void window.dispatchEvent(new PointerEvent('pointerup')));
+    expect(player.calls.at(-1)).toEqual(['play']);
+    expect(page.querySelector('.ek-scrub-bar')?.hasAttribute('data-scrubbing')).toBe(false);
+  });
+
+  it('rate, mute and volume drive the player', () => {
+    const player = TestPlayer.loaded(10);
+    const page = render(<Player player={player} />);
+    const rate = byLabel<HTMLSelectElement>(page, 'Playback speed');
+    expect([...rate.options].map((option) => option.text)).toEqual(['0.5×', '0.75×', '1×', '1.25×', '1.5×', '2×']);
+    expect(rate.value).toBe('1');
+    act(() => {
+      rate.value = '1.5';
+      rate.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(player.getSnapshot().rate).toBe(1.5);
+
+    const mute = byLabel<HTMLButtonElement>(page, 'Mute');
+    const volume = byLabel<HTMLInputElement>(page, 'Volume');
+    expect(mute.getAttribute('aria-pressed')).toBe('false');
+    expect(volume.getAttribute('aria-valuetext')).toBe('100%');
+    act(() => mute.click());
+    expect(mute.getAttribute('aria-pressed')).toBe('true');
+    expect(volume.getAttribute('aria-valuetext')).toBe('Muted');
+    act(() => {
+      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+      setValue.call(volume, '0.4');
+      volume.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(player.getSnapshot()).toMatchObject({ volume: 0.4, muted: false });
+    expect(volume.getAttribute('aria-valuetext')).toBe('40%');
+  });
+
+  it('lists a rate that is not among the offered ones', () => {
+    const player = TestPlayer.loaded(10);
+    player.set({ rate: 1.1 });
+    const page = render(<AudioPlayer.Rate player={player} rates={[1, 2]} />);
+    expect([...page.querySelectorAll('option')].map((option) => option.value)).toEqual(['1', '1.1', '2']);
+  });
+
+  it('download: enabled once complete; saves the audio with a fitting name', () => {
+    const player = new TestPlayer({ status: 'playing', buffered: 2 });
+    player.blob = new Blob([new Uint8Array(8)], { type: 'audio/mpeg' });
+    const page = render(<Player player={player} />);
+    const download = byLabel<HTMLButtonElement>(page, 'Download audio');
+    expect(download.disabled).toBe(true);
+    act(() => player.set({ complete: true, duration: 2 }));
+    expect(download.disabled).toBe(false);
+    const createObjectURL = vi.fn(() => 'blob:speech');
+    const revokeObjectURL = vi.fn();
+    Object.assign(URL, { createObjectURL, revokeObjectURL });
+    const clicked: HTMLAnchorElement[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this);
+    });
+    act(() => download.click());
+    expect(createObjectURL).toHaveBeenCalledWith(player.blob);
+    expect(clicked[0]?.download).toBe('speech.mp3');
+    click.mockRestore();
+  });
+
+  it('status: words for each state, the typed error sentence, in a live region', () => {
+    const player = new TestPlayer();
+    const page = render(<AudioPlayer.Status player={player} />);
+    const status = page.querySelector('[role="status"]')!;
+    act(() => player.set({ status: 'loading' }));
+    expect(status.textContent).toBe('Loading…');
+    act(() => player.set({ status: 'needs-user-gesture' }));
+    expect(status.textContent).toBe('Press play to hear the audio.');
+    act(() =>
+      player.set({
+        status: 'error',
+        error: { code: 'quota', message: 'Your ElevenLabs quota is used up.', status: 401 },
+      }),
+    );
+    expect(status.textContent).toBe('Your ElevenLabs quota is used up.');
+    expect(status.getAttribute('data-error')).toBe('quota');
+  });
+
+  it('a part without a player says what is missing', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    expect(() => render(<AudioPlayer.PlayButton />)).toThrow(/AudioPlayer.PlayButton> needs a player/);
+    error.mockRestore();
+  });
+
+  it('stops its frame loop on unmount', async () => {
+    const player = TestPlayer.loaded(5);
+    player.set({ status: 'playing' });
+    const getCurrentTime = vi.spyOn(player, 'getCurrentTime');
+    render(<Player player={player} />);
+    await frame();
+    expect(getCurrentTime).toHaveBeenCalled();
+    act(() => root?.unmount());
+    root = null;
+    getCurrentTime.mockClear();
+    await frame();
+    expect(getCurrentTime).not.toHaveBeenCalled();
+  });
+});

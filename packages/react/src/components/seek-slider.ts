@@ -1,0 +1,171 @@
+// The behaviour of a seek slider over a native <input type="range">, shared by the scrub bar and the waveform:
+// the browser gives it its role, value and pointer handling; this adds the keys (arrows, PageUp/PageDown,
+// Home/End), a spoken `aria-valuetext`, pause-while-scrubbing, and per-frame position updates written to the DOM.
+import type { PlayerSnapshot, SpeechPlayerApi } from '@elevenkit/core';
+import {
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+  type ChangeEvent,
+  type CSSProperties,
+  type KeyboardEvent,
+  type PointerEvent,
+  type RefObject,
+} from 'react';
+import { formatSeekValueText } from './format-time.ts';
+import { requestPlayerFrame, usePlayerFrame } from './frame-clock.ts';
+import { usePlayerSelector } from './player-context.ts';
+
+export interface SeekSliderOptions {
+  /** Seconds moved by the arrow keys (default 5). */
+  step?: number;
+  /** Seconds moved by PageUp / PageDown (default 30). */
+  pageStep?: number;
+  /**
+   * The slider's spoken value, e.g. for another language. Default: "5 seconds of 1 minute, 2 seconds", with
+   * "loaded so far" while the audio is still arriving.
+   */
+  formatValueText?: (current: number, total: number, complete: boolean) => string;
+}
+
+/** What the slider can reach: the whole audio once it is known, otherwise what has arrived. */
+export const seekableLength = (snapshot: Pick<PlayerSnapshot, 'duration' | 'buffered'>): number => {
+  const length = snapshot.duration ?? snapshot.buffered;
+  return Number.isFinite(length) && length > 0 ? length : 0;
+};
+
+const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), max);
+
+export interface SeekSliderRefs {
+  /** The <input type="range">. */
+  inputRef: RefObject<HTMLInputElement | null>;
+  /** The element that holds it: gets `--ek-progress` (0–1) in its style every frame. */
+  rootRef: RefObject<HTMLElement | null>;
+}
+
+export interface SeekSlider {
+  /** `--ek-buffered` (0–1) for the root's style. */
+  rootStyle: CSSProperties;
+  /** A pointer is dragging the slider (the audio is paused meanwhile). */
+  scrubbing: boolean;
+  /** Spread on the <input> (which takes `inputRef`). */
+  inputProps: {
+    type: 'range';
+    min: number;
+    max: number;
+    step: 'any';
+    defaultValue: number;
+    disabled: boolean;
+    onChange: (event: ChangeEvent<HTMLInputElement>) => void;
+    onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void;
+    onPointerDown: (event: PointerEvent<HTMLInputElement>) => void;
+  };
+}
+
+export function useSeekSlider(
+  player: SpeechPlayerApi,
+  { inputRef, rootRef }: SeekSliderRefs,
+  options: SeekSliderOptions = {},
+): SeekSlider {
+  const { step = 5, pageStep = 30, formatValueText = formatSeekValueText } = options;
+  const max = usePlayerSelector(player, seekableLength);
+  const buffered = usePlayerSelector(player, (s) => s.buffered);
+  const [scrubbing, setScrubbing] = useState(false);
+  const scrub = useRef<{ wasPlaying: boolean; end: () => void } | null>(null);
+
+  const show = useCallback(
+    (time: number, snapshot: PlayerSnapshot, writeValue: boolean) => {
+      const length = seekableLength(snapshot);
+      const current = clamp(time, 0, length);
+      const node = inputRef.current;
+      if (node) {
+        if (writeValue && Number(node.value) !== current) node.value = String(current);
+        const text = formatValueText(current, length, snapshot.complete);
+        if (node.getAttribute('aria-valuetext') !== text) node.setAttribute('aria-valuetext', text);
+      }
+      const progress = String(length > 0 ? Math.round((current / length) * 10000) / 10000 : 0);
+      if (rootRef.current && rootRef.current.style.getPropertyValue('--ek-progress') !== progress) {
+        rootRef.current.style.setProperty('--ek-progress', progress);
+      }
+    },
+    [formatValueText, inputRef, rootRef],
+  );
+
+  // While the pointer drags, the thumb is where the pointer is; the position still updates the spoken value.
+  usePlayerFrame(player, (time, snapshot) => show(time, snapshot, !scrub.current));
+
+  const seekTo = (time: number) => {
+    const length = seekableLength(player.getSnapshot());
+    const target = clamp(time, 0, length);
+    player.seek(target);
+    show(target, player.getSnapshot(), true);
+    requestPlayerFrame(player);
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    const now = player.getCurrentTime();
+    const moves: Record<string, number> = {
+      ArrowRight: now + step,
+      ArrowUp: now + step,
+      ArrowLeft: now - step,
+      ArrowDown: now - step,
+      PageUp: now + pageStep,
+      PageDown: now - pageStep,
+      Home: 0,
+      End: Infinity,
+    };
+    if (!(event.key in moves) || event.altKey || event.ctrlKey || event.metaKey) return;
+    event.preventDefault();
+    seekTo(moves[event.key]!);
+  };
+
+  const endScrub = useCallback(() => {
+    const current = scrub.current;
+    if (!current) return;
+    scrub.current = null;
+    window.removeEventListener('pointerup', current.end);
+    window.removeEventListener('pointercancel', current.end);
+    setScrubbing(false);
+    if (current.wasPlaying) void player.play();
+    requestPlayerFrame(player);
+  }, [player]);
+
+  const onPointerDown = (event: PointerEvent<HTMLInputElement>) => {
+    if (event.button !== 0 || scrub.current) return;
+    const wasPlaying = ['playing', 'buffering'].includes(player.getSnapshot().status);
+    if (wasPlaying) player.pause();
+    scrub.current = { wasPlaying, end: endScrub };
+    window.addEventListener('pointerup', endScrub);
+    window.addEventListener('pointercancel', endScrub);
+    setScrubbing(true);
+  };
+
+  // Unmounted mid-drag: stop listening (and do not restart audio that is going away).
+  useEffect(
+    () => () => {
+      const current = scrub.current;
+      if (!current) return;
+      window.removeEventListener('pointerup', current.end);
+      window.removeEventListener('pointercancel', current.end);
+      scrub.current = null;
+    },
+    [],
+  );
+
+  return {
+    rootStyle: { '--ek-buffered': max > 0 ? clamp(buffered / max, 0, 1) : 0 } as CSSProperties,
+    scrubbing,
+    inputProps: {
+      type: 'range',
+      min: 0,
+      max,
+      step: 'any',
+      defaultValue: 0,
+      disabled: max <= 0,
+      onChange: (event) => seekTo(Number(event.currentTarget.value)),
+      onKeyDown,
+      onPointerDown,
+    },
+  };
+}
