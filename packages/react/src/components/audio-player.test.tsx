@@ -172,23 +172,43 @@ describe('AudioPlayer', () => {
     expect(byLabel<HTMLInputElement>(page, 'Seek').disabled).toBe(true);
   });
 
-  it('scrub bar: dragging pauses the audio and resumes it on release', () => {
+  it('scrub bar: pressing seeks to the pointer, dragging follows it with the audio paused, release resumes', () => {
     const player = TestPlayer.loaded(10);
     player.set({ status: 'playing' });
     const page = render(<Player player={player} />);
     const seek = byLabel<HTMLInputElement>(page, 'Seek');
-    act(() => void seek.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button: 0 })));
-    expect(player.calls).toEqual([['pause']]);
+    seek.getBoundingClientRect = () => ({ left: 100, width: 200, top: 0, height: 20 }) as DOMRect;
+    const pointer = (type: string, clientX: number, target: EventTarget = seek) =>
+      act(
+        () =>
+          void target.dispatchEvent(new PointerEvent(type, { bubbles: true, cancelable: true, button: 0, clientX })),
+      );
+    pointer('pointerdown', 150);
+    expect(player.calls).toEqual([['pause'], ['seek', 2.5]]);
+    expect(document.activeElement).toBe(seek);
+    expect(seek.value).toBe('2.5');
     expect(page.querySelector('.ek-scrub-bar')?.hasAttribute('data-scrubbing')).toBe(true);
-    act(() => {
-      const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
-      setValue.call(seek, '4');
-      seek.dispatchEvent(new Event('input', { bubbles: true }));
-    });
-    expect(player.calls.at(-1)).toEqual(['seek', 4]);
-    act(() => void window.dispatchEvent(new PointerEvent('pointerup')));
+    pointer('pointermove', 260);
+    pointer('pointermove', 400); // past the end
+    expect(player.calls.slice(-2)).toEqual([
+      ['seek', 8],
+      ['seek', 10],
+    ]);
+    pointer('pointerup', 400, window);
     expect(player.calls.at(-1)).toEqual(['play']);
     expect(page.querySelector('.ek-scrub-bar')?.hasAttribute('data-scrubbing')).toBe(false);
+    pointer('pointermove', 150); // not held: nothing
+    expect(player.calls.at(-1)).toEqual(['play']);
+  });
+
+  it('scrub bar: a paused player stays paused after a drag', () => {
+    const player = TestPlayer.loaded(10);
+    const page = render(<Player player={player} />);
+    const seek = byLabel<HTMLInputElement>(page, 'Seek');
+    seek.getBoundingClientRect = () => ({ left: 0, width: 100, top: 0, height: 20 }) as DOMRect;
+    act(() => void seek.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button: 0, clientX: 30 })));
+    act(() => void window.dispatchEvent(new PointerEvent('pointerup')));
+    expect(player.calls).toEqual([['seek', 3]]);
   });
 
   it('rate, mute and volume drive the player', () => {
@@ -217,6 +237,14 @@ describe('AudioPlayer', () => {
     });
     expect(player.getSnapshot()).toMatchObject({ volume: 0.4, muted: false });
     expect(volume.getAttribute('aria-valuetext')).toBe('40%');
+    key(volume, 'ArrowUp');
+    expect(volume.getAttribute('aria-valuetext')).toBe('45%');
+    key(volume, 'PageDown');
+    expect(volume.getAttribute('aria-valuetext')).toBe('25%');
+    key(volume, 'End');
+    expect(volume.getAttribute('aria-valuetext')).toBe('100%');
+    key(volume, 'Home');
+    expect(player.getSnapshot().volume).toBe(0);
   });
 
   it('lists a rate that is not among the offered ones', () => {

@@ -295,8 +295,17 @@ export interface AudioPlayerVolumeProps extends Omit<
   label?: string;
 }
 
-/** A native range 0–1 whose value is spoken as a percentage ("Muted" while muted); moving it unmutes. */
-export function AudioPlayerVolume({ player: playerProp, label = 'Volume', onChange, ...rest }: AudioPlayerVolumeProps) {
+/**
+ * A native range 0–1 whose value is spoken as a percentage ("Muted" while muted); moving it unmutes. Arrows move
+ * 5 %, PageUp / PageDown 20 %, Home / End to silent / full.
+ */
+export function AudioPlayerVolume({
+  player: playerProp,
+  label = 'Volume',
+  onChange,
+  onKeyDown,
+  ...rest
+}: AudioPlayerVolumeProps) {
   const player = useResolvedPlayer(playerProp, 'AudioPlayer.Volume');
   const volume = usePlayerSelector(player, (s) => s.volume);
   const muted = usePlayerSelector(player, (s) => s.muted);
@@ -321,6 +330,22 @@ export function AudioPlayerVolume({ player: playerProp, label = 'Volume', onChan
       style={{ '--ek-volume': shown, ...rest.style } as CSSProperties}
       value={shown}
       onChange={composeHandlers(onChange, (event) => change(Number(event.currentTarget.value)))}
+      onKeyDown={composeHandlers(onKeyDown, (event) => {
+        // The same keys in every browser (and under synthetic events): arrows 5 %, PageUp/PageDown 20 %, Home/End.
+        const moves: Record<string, number> = {
+          ArrowRight: shown + 0.05,
+          ArrowUp: shown + 0.05,
+          ArrowLeft: shown - 0.05,
+          ArrowDown: shown - 0.05,
+          PageUp: shown + 0.2,
+          PageDown: shown - 0.2,
+          Home: 0,
+          End: 1,
+        };
+        if (!(event.key in moves) || event.altKey || event.ctrlKey || event.metaKey) return;
+        event.preventDefault();
+        change(Math.round(Math.min(1, Math.max(0, moves[event.key]!)) * 100) / 100);
+      })}
     />
   );
 }

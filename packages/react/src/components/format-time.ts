@@ -1,6 +1,10 @@
 // Times for people: "1:05" on screen, "1 minute, 5 seconds" for screen readers (a slider's `aria-valuetext`).
 
-const whole = (seconds: number) => (Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds) : 0);
+/**
+ * Whole seconds. Media clocks land a hair before the time asked for (a seek to 5 reads back 4.9999993), so a
+ * millisecond short of a second counts as that second.
+ */
+const whole = (seconds: number) => (Number.isFinite(seconds) && seconds > 0 ? Math.floor(seconds + 0.001) : 0);
 
 /** `m:ss`, or `h:mm:ss` from an hour; negative, NaN and Infinity show as 0:00. */
 export function formatTime(seconds: number): string {

@@ -30,6 +30,7 @@ export { useSeekSlider, seekableLength, type SeekSlider, type SeekSliderOptions 
 export {
   TranscriptViewer,
   wordProgress,
+  seekToWordStart,
   type TranscriptViewerProps,
   type WordProgress,
   type WordStatus,

@@ -1,6 +1,7 @@
 // The behaviour of a seek slider over a native <input type="range">, shared by the scrub bar and the waveform:
 // the browser gives it its role, value and pointer handling; this adds the keys (arrows, PageUp/PageDown,
-// Home/End), a spoken `aria-valuetext`, pause-while-scrubbing, and per-frame position updates written to the DOM.
+// Home/End), pointer seeking (click, drag, touch; pausing while held), a spoken `aria-valuetext`, and per-frame
+// position updates written to the DOM.
 import type { PlayerSnapshot, SpeechPlayerApi } from '@elevenkit/core';
 import {
   useCallback,
@@ -60,6 +61,7 @@ export interface SeekSlider {
     onChange: (event: ChangeEvent<HTMLInputElement>) => void;
     onKeyDown: (event: KeyboardEvent<HTMLInputElement>) => void;
     onPointerDown: (event: PointerEvent<HTMLInputElement>) => void;
+    onPointerMove: (event: PointerEvent<HTMLInputElement>) => void;
   };
 }
 
@@ -131,14 +133,41 @@ export function useSeekSlider(
     requestPlayerFrame(player);
   }, [player]);
 
+  /** The time under the pointer (the track runs right to left in RTL text). */
+  const timeAt = (event: PointerEvent<HTMLInputElement>): number | null => {
+    const node = event.currentTarget;
+    const box = node.getBoundingClientRect();
+    if (!box.width) return null;
+    let fraction = clamp((event.clientX - box.left) / box.width, 0, 1);
+    if (getComputedStyle(node).direction === 'rtl') fraction = 1 - fraction;
+    return fraction * seekableLength(player.getSnapshot());
+  };
+
+  // The pointer is handled here rather than by the browser's range: the same mapping from position to time in
+  // every browser, for click, drag and touch alike.
   const onPointerDown = (event: PointerEvent<HTMLInputElement>) => {
-    if (event.button !== 0 || scrub.current) return;
+    if (event.button !== 0 || scrub.current || event.currentTarget.disabled) return;
+    event.preventDefault();
+    event.currentTarget.focus();
+    try {
+      event.currentTarget.setPointerCapture?.(event.pointerId);
+    } catch {
+      // a synthetic pointer has no capture
+    }
     const wasPlaying = ['playing', 'buffering'].includes(player.getSnapshot().status);
     if (wasPlaying) player.pause();
     scrub.current = { wasPlaying, end: endScrub };
     window.addEventListener('pointerup', endScrub);
     window.addEventListener('pointercancel', endScrub);
     setScrubbing(true);
+    const time = timeAt(event);
+    if (time !== null) seekTo(time);
+  };
+
+  const onPointerMove = (event: PointerEvent<HTMLInputElement>) => {
+    if (!scrub.current) return;
+    const time = timeAt(event);
+    if (time !== null) seekTo(time);
   };
 
   // Unmounted mid-drag: stop listening (and do not restart audio that is going away).
@@ -166,6 +195,7 @@ export function useSeekSlider(
       onChange: (event) => seekTo(Number(event.currentTarget.value)),
       onKeyDown,
       onPointerDown,
+      onPointerMove,
     },
   };
 }

@@ -47,9 +47,13 @@ export class TestPlayer extends Store<PlayerSnapshot> implements SpeechPlayerApi
     this.update({ status: 'paused' });
   };
   stop = () => void this.calls.push(['stop']);
+  /** Lags `lag` seconds behind the words, as MP3 does: the active word is the last started by `time - lag`. */
+  lag = 0;
   seek = (time: number) => {
     this.calls.push(['seek', time]);
     this.time = time;
+    const { words } = this.getSnapshot();
+    this.update({ activeWord: words.findLastIndex((word) => word.start <= time - this.lag) });
   };
   setRate = (rate: number) => {
     this.calls.push(['setRate', rate]);

@@ -45,8 +45,9 @@ describe('wordProgress', () => {
     expect(wordProgress(WORDS, -1, 'playing', at(0.65))).toEqual({ current: -1, spoken: 2 });
     expect(wordProgress(WORDS, -1, 'paused', at(0))).toEqual({ current: -1, spoken: 0 });
   });
-  it('after the end, all spoken', () => {
+  it('after the end, all spoken (the active word stays on the last)', () => {
     expect(wordProgress(WORDS, -1, 'ended', at(0))).toEqual({ current: -1, spoken: 4 });
+    expect(wordProgress(WORDS, 3, 'ended', at(1.5))).toEqual({ current: -1, spoken: 4 });
   });
 });
 
@@ -82,11 +83,26 @@ describe('TranscriptViewer', () => {
     expect(words(page)).toHaveLength(4);
   });
 
-  it('clicking a word seeks to its start', () => {
+  it('clicking a word seeks to its start, and it becomes the current word', () => {
     const player = TestPlayer.loaded(1.5, WORDS);
     const page = render(<TranscriptViewer player={player} />);
     act(() => words(page)[2]!.click());
     expect(player.calls).toEqual([['seek', 0.7]]);
+    expect(statuses(page)).toEqual(['spoken', 'spoken', 'current', 'unspoken']);
+  });
+
+  it('when the audio lags the words, steps just far enough into the word for the player to name it', () => {
+    const player = TestPlayer.loaded(1.5, WORDS);
+    player.lag = 0.025;
+    const page = render(<TranscriptViewer player={player} />);
+    act(() => words(page)[2]!.click());
+    expect(player.calls.map(([, time]) => Number((time as number).toFixed(3)))).toEqual([0.7, 0.71, 0.72, 0.73]);
+    expect(statuses(page)[2]).toBe('current');
+    // Never past 80 ms, nor the word's middle.
+    player.lag = 1;
+    player.calls.length = 0;
+    act(() => words(page)[1]!.click());
+    expect(player.calls.at(-1)![1]).toBeCloseTo(0.38);
   });
 
   it('is one tab stop; arrows, Home and End move between words; Enter and Space seek', () => {

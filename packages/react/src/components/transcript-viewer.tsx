@@ -28,8 +28,8 @@ export interface WordProgress {
 }
 
 /**
- * Where the reading is: the player's active word when there is one; after the end, everything; otherwise (between
- * words, after a seek) the words that ended by `time`.
+ * Where the reading is: after the end, everything spoken; otherwise the player's active word when there is one, and
+ * without one (before the first word, or a player that reports none between words) the words that ended by `time`.
  */
 export function wordProgress(
   words: readonly TimedWord[],
@@ -37,8 +37,8 @@ export function wordProgress(
   status: PlayerStatus,
   time: () => number,
 ): WordProgress {
-  if (activeWord >= 0 && activeWord < words.length) return { current: activeWord, spoken: activeWord };
   if (status === 'ended') return { current: -1, spoken: words.length };
+  if (activeWord >= 0 && activeWord < words.length) return { current: activeWord, spoken: activeWord };
   if (!words.length) return { current: -1, spoken: 0 };
   const now = time();
   let low = 0;
@@ -49,6 +49,25 @@ export function wordProgress(
     else high = middle;
   }
   return { current: -1, spoken: low };
+}
+
+/** How far past a word's start `seekToWordStart` may go (never past the word's middle). */
+const MAX_WORD_NUDGE = 0.08;
+
+/**
+ * Seeks to a word so that the player then names it the current word. Its start is the natural target, but audio can
+ * lag its alignment (MP3's encoder delay: 25 ms at 44.1 kHz) and media clocks read back a hair early, so a player
+ * may still name the word before. Steps in by 10 ms up to 80 ms (never past the word's middle) until it names this
+ * one. With a player that sets `activeWord` later than `seek` returns, that ends 80 ms into the word.
+ */
+export function seekToWordStart(player: SpeechPlayerApi, words: readonly TimedWord[], index: number): void {
+  const word = words[index];
+  if (!word) return;
+  player.seek(word.start);
+  const limit = Math.min(MAX_WORD_NUDGE, (word.end - word.start) / 2);
+  for (let step = 1; step * 0.01 <= limit + 1e-9 && player.getSnapshot().activeWord < index; step++) {
+    player.seek(word.start + step * 0.01);
+  }
 }
 
 const statusOf = (index: number, progress: WordProgress): WordStatus =>
@@ -153,7 +172,7 @@ export function TranscriptViewer({
   };
 
   const seekToWord = (index: number) => {
-    player.seek(words[index]!.start);
+    seekToWordStart(player, words, index);
     requestPlayerFrame(player);
   };
 
