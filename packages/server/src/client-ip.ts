@@ -1,7 +1,8 @@
 // The caller's IP for rate limiting. Headers a caller can write are only believed when you say a proxy sets them.
+import type { Incoming } from './incoming.ts';
 
-/** Socket addresses recorded by the Node adapter for the requests it made. */
-export const clientAddresses = new WeakMap<Request, string>();
+/** Socket addresses recorded by the Node adapter for the requests (and stand-ins, see ./incoming.ts) it made. */
+export const clientAddresses = new WeakMap<Incoming, string>();
 
 /**
  * The client IP, or `undefined` when this platform does not tell (then set `rateLimit.clientIp`).
@@ -14,6 +15,11 @@ export const clientAddresses = new WeakMap<Request, string>();
  * - Otherwise the socket address from the Node adapter.
  */
 export function clientIp(request: Request, trustProxy: boolean | number = false): string | undefined {
+  return ipOf(request, trustProxy);
+}
+
+/** `clientIp` of whatever the handler was given. */
+export function ipOf(request: Incoming, trustProxy: boolean | number = false): string | undefined {
   if ((request as { cf?: unknown }).cf) {
     const cloudflare = request.headers.get('cf-connecting-ip');
     if (cloudflare) return cloudflare;

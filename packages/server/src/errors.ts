@@ -12,13 +12,23 @@ export class ApiError extends Error {
   }
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}) {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
-  });
+/** An answer before it is a `Response`; the Node adapter writes it as it is (see ./incoming.ts). */
+export interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string | null;
 }
 
-export function errorResponse(error: ApiError, headers: Record<string, string> = {}) {
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorAnswer(error: ApiError, headers: Record<string, string> = {}) {
   return json(error.status, { error: { code: error.code, message: error.message } }, { ...headers, ...error.headers });
 }
+
+export const toResponse = ({ status, headers, body }: Answer) => new Response(body, { status, headers });

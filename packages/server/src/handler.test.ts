@@ -4,8 +4,8 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Emulator } from '../../emulator/src/index.ts';
-import { createTokenHandler, type TokenHandlerOptions } from './index.ts';
-import { toExpressMiddleware } from './node.ts';
+import { clientIp, createTokenHandler, type TokenHandlerOptions } from './index.ts';
+import { toExpressMiddleware, toNodeListener } from './node.ts';
 import { ADAPTERS, closeServers, listen, type Call, startUpstream } from './test-helpers.ts';
 import express from 'express';
 
@@ -148,6 +148,91 @@ describe('the Express adapter', () => {
     const origin = await listen(app);
     expect(await (await fetch(`${origin}/v2/voice/health`)).json()).toEqual({ status: 'ok' });
     expect((await fetch(`${origin}/api/elevenlabs/health`)).status).toBe(404);
+  });
+});
+
+describe('the Node adapter with any web-standard handler', () => {
+  it('passes the request on whole, streams the body as it comes and keeps every Set-Cookie', async () => {
+    let received: { method: string; url: string; header: string | null; body: string } | undefined;
+    let firstRead!: () => void;
+    const readFirst = new Promise<void>((resolve) => (firstRead = resolve));
+    const origin = await listen(
+      toNodeListener(async (request) => {
+        const { method, url, headers } = request;
+        received = { method, url, header: headers.get('x-test'), body: await request.text() };
+        const encoder = new TextEncoder();
+        const body = new ReadableStream({
+          async start(controller) {
+            controller.enqueue(encoder.encode('first\n'));
+            await readFirst; // the rest only once the client has the first chunk: nothing waits for the whole body
+            controller.enqueue(encoder.encode('second\n'));
+            controller.close();
+          },
+        });
+        const answer = new Response(body, { status: 201, headers: { 'content-type': 'text/plain' } });
+        answer.headers.append('set-cookie', 'a=1');
+        answer.headers.append('set-cookie', 'b=2');
+        return answer;
+      }),
+    );
+    const response = await fetch(`${origin}/any/path?x=1`, {
+      method: 'POST',
+      headers: { 'x-test': 'yes' },
+      body: 'hello',
+    });
+    expect(received).toEqual({ method: 'POST', url: `${origin}/any/path?x=1`, header: 'yes', body: 'hello' });
+    expect(response.status).toBe(201);
+    expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2']);
+    const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+    expect((await reader.read()).value).toBe('first\n');
+    firstRead();
+    let rest = '';
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) rest += chunk.value;
+    expect(rest).toBe('second\n');
+  });
+
+  it('gives authorize, agents and rateLimit.clientIp one web Request with what the client sent', async () => {
+    const seen: Request[] = [];
+    const tokens = handler({
+      authorize: (request) => (seen.push(request), request.headers.get('cookie') === 'session=ok'),
+      agents: (agentId, request) => (seen.push(request), agentId === 'demo'),
+      rateLimit: { limit: 100, windowMs: 60_000, clientIp: (request) => (seen.push(request), clientIp(request)) },
+    });
+    for (const [adapter, address] of [
+      ['web-standard', undefined],
+      ['node', '127.0.0.1'],
+      ['express', '127.0.0.1'],
+      ['express under /api', '127.0.0.1'],
+    ] as const) {
+      seen.length = 0;
+      const call = await ADAPTERS[adapter]!(tokens);
+      const response = await call('/api/elevenlabs/signed-url?agent_id=demo', { headers: { cookie: 'session=ok' } });
+      expect(response.status).toBe(200);
+      expect(seen).toHaveLength(3);
+      const [request] = seen;
+      expect(seen.every((each) => each === request)).toBe(true);
+      expect(request).toBeInstanceOf(Request);
+      expect(new URL(request!.url).pathname + new URL(request!.url).search).toBe(
+        '/api/elevenlabs/signed-url?agent_id=demo',
+      );
+      expect(request!.method).toBe('GET');
+      expect(request!.headers.get('cookie')).toBe('session=ok');
+      expect(clientIp(request!)).toBe(address);
+    }
+  });
+
+  it("answers a wrapped token handler's routes exactly as the handler itself", async () => {
+    const tokens = handler();
+    const direct = await listen(toNodeListener(tokens));
+    const wrapped = await listen(toNodeListener((request) => tokens(request))); // a plain function: the Response path
+    for (const path of ['/api/elevenlabs/health', '/api/elevenlabs/signed-url', '/api/elevenlabs/nowhere']) {
+      const [a, b] = await Promise.all([fetch(`${direct}${path}`), fetch(`${wrapped}${path}`)]);
+      expect(b.status).toBe(a.status);
+      const headers = (r: Response) =>
+        [...r.headers].filter(([name]) => !['date', 'transfer-encoding', 'content-length'].includes(name));
+      expect(headers(b)).toEqual(headers(a));
+      expect(await b.text()).toBe(await a.text());
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // The token endpoint: one web-standard `Request → Response` handler that mints ElevenLabs signed URLs and tokens
 // so the browser never holds the API key. Adapters for Node and Express are in ./node.ts.
-import { clientIp } from './client-ip.ts';
-import { ApiError, errorResponse, json } from './errors.ts';
+import { ipOf } from './client-ip.ts';
+import { type Answer, ApiError, errorAnswer, json, toResponse } from './errors.ts';
+import { answerers, type Incoming, webRequest } from './incoming.ts';
 import { MemoryRateLimitStore, type RateLimitHit, type RateLimitStore } from './rate-limit.ts';
 import { redact } from './redact.ts';
 
@@ -106,14 +107,16 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   const log = options.logger;
   let warnedUnknownIp = false;
 
-  const agentAllowed = async (agentId: string, request: Request) =>
-    typeof options.agents === 'function' ? options.agents(agentId, request) : options.agents.includes(agentId);
+  const agentAllowed = async (agentId: string, request: Incoming) =>
+    typeof options.agents === 'function'
+      ? options.agents(agentId, webRequest(request))
+      : options.agents.includes(agentId);
 
   /**
    * The caller's origin if it may call; `null` when the request is not cross-origin; throws 403 otherwise.
    * Same origin means same host: behind a proxy that ends TLS the request URL says `http:` while the page is `https:`.
    */
-  const checkOrigin = (request: Request, url: URL): string | null => {
+  const checkOrigin = (request: Incoming, url: URL): string | null => {
     const origin = request.headers.get('origin');
     if (!origin || hostOf(origin) === url.host) return null;
     const allowed = options.allowedOrigins;
@@ -136,21 +139,21 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
         };
   };
 
-  const identify = async (request: Request): Promise<string | undefined> => {
+  const identify = async (request: Incoming): Promise<string | undefined> => {
     if (!options.authorize) return undefined;
-    const result = await options.authorize(request);
+    const result = await options.authorize(webRequest(request));
     if (!result) throw new ApiError(401, 'unauthorized', 'You must be signed in to start a conversation.');
     if (result === true) return undefined;
     return typeof result === 'string' ? result : result.userId;
   };
 
-  const limit = async (request: Request, userId: string | undefined) => {
+  const limit = async (request: Incoming, userId: string | undefined) => {
     if (!rateLimit) return;
     const ip = userId
       ? undefined
       : rateLimit.clientIp
-        ? rateLimit.clientIp(request)
-        : clientIp(request, rateLimit.trustProxy);
+        ? rateLimit.clientIp(webRequest(request))
+        : ipOf(request, rateLimit.trustProxy);
     if (!userId && !ip && !warnedUnknownIp) {
       warnedUnknownIp = true;
       log?.warn(
@@ -187,11 +190,15 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     const route = path.split('?')[0];
     let response: Response;
     let text: string;
+    // Not `AbortSignal.timeout`: its timer stays in the heap until it fires or a full garbage collection finds the
+    // signal unused, so at a high request rate thousands pile up. This one is cleared as soon as the answer is read.
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
       response = await fetch(`${apiOrigin}${path}`, {
         method,
         headers: { 'xi-api-key': apiKey, accept: 'application/json' },
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: controller.signal,
       });
       text = await response.text(); // inside the timeout too: an answer can stall after its headers
     } catch (error) {
@@ -202,6 +209,8 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       }
       log?.warn('elevenlabs unreachable', { path: route, error: redact(describe(error), apiKey) });
       throw new ApiError(502, 'upstream_unreachable', 'ElevenLabs could not be reached.');
+    } finally {
+      clearTimeout(timer);
     }
     let body: unknown = null;
     try {
@@ -255,7 +264,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     throw new ApiError(502, 'upstream_invalid_response', `ElevenLabs answered without a ${name}.`);
   };
 
-  const agentIdFrom = async (url: URL, request: Request) => {
+  const agentIdFrom = async (url: URL, request: Incoming) => {
     const agentId = url.searchParams.get('agent_id');
     if (!agentId) throw new ApiError(400, 'missing_agent_id', 'The query parameter agent_id is required.');
     if (!AGENT_ID.test(agentId)) {
@@ -267,7 +276,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     return agentId;
   };
 
-  type Route = (request: Request, url: URL, userId: string | undefined, param?: string) => Promise<unknown>;
+  type Route = (request: Incoming, url: URL, userId: string | undefined, param?: string) => Promise<unknown>;
   /** `limited`: behind `authorize` and the rate limit. `params`: the values of the one more path segment it takes. */
   const routes: Record<string, { method: 'GET' | 'POST'; run: Route; limited: boolean; params?: readonly string[] }> = {
     health: { method: 'GET', limited: false, run: async () => ({ status: 'ok' }) },
@@ -276,9 +285,9 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       limited: true,
       run: async (request, url) => {
         const agentId = await agentIdFrom(url, request);
-        const query = new URLSearchParams({ agent_id: agentId });
-        if (options.singleUseSignedUrls) query.set('include_conversation_id', 'true');
-        const path = `/v1/convai/conversation/get-signed-url?${query}`;
+        // The id is letters, digits, "_" and "-" (checked above), so it needs no encoding.
+        const single = options.singleUseSignedUrls ? '&include_conversation_id=true' : '';
+        const path = `/v1/convai/conversation/get-signed-url?agent_id=${agentId}${single}`;
         return { signed_url: field(await upstream('GET', path, agentId), 'signed_url', path) };
       },
     },
@@ -304,7 +313,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     },
   };
 
-  const handleTokenRequest = async (request: Request): Promise<Response> => {
+  const answer = async (request: Incoming): Promise<Answer> => {
     const started = Date.now();
     const url = new URL(request.url);
     let origin: string | null = null;
@@ -321,7 +330,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       origin = checkOrigin(request, url);
       if (request.method === 'OPTIONS') {
         status = 204;
-        return new Response(null, {
+        return {
           status,
           headers: {
             ...corsHeaders(origin),
@@ -330,7 +339,8 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
             'access-control-max-age': '600',
             'cache-control': 'no-store',
           },
-        });
+          body: null,
+        };
       }
       if (request.method !== route.method && !(route.method === 'GET' && request.method === 'HEAD')) {
         throw new ApiError(405, 'method_not_allowed', `Use ${route.method} here.`, {
@@ -348,11 +358,13 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       if (!(error instanceof ApiError)) log?.error('token endpoint failed', { error: redact(describe(error), apiKey) });
       status = failure.status;
       // A refused origin gets no CORS headers, so the browser hides the answer from the page.
-      return errorResponse(failure, failure.code === 'origin_not_allowed' ? {} : corsHeaders(origin));
+      return errorAnswer(failure, failure.code === 'origin_not_allowed' ? {} : corsHeaders(origin));
     } finally {
       log?.info('token request', { method: request.method, path: url.pathname, status, ms: Date.now() - started });
     }
   };
+  const handleTokenRequest = async (request: Request) => toResponse(await answer(request));
+  answerers.set(handleTokenRequest, answer);
   return Object.assign(handleTokenRequest, { basePath });
 }
 

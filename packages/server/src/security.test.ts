@@ -351,11 +351,13 @@ describe('bad input and failures: status, stable code, a sentence, no-store', ()
     check?.(answer);
   });
 
-  it('a Host header that makes no URL: 400, and the server keeps answering', async () => {
+  it('a Host header that makes no URL, or one with credentials: 400, and the server keeps answering', async () => {
     const base = await serve();
-    const answer = await raw(base, '/api/elevenlabs/health', { host: 'exa mple:80' });
-    expect(answer).toMatch(/^HTTP\/1.1 400/);
-    expect(answer).toContain('"code":"bad_request"');
+    for (const host of ['exa mple:80', 'user:secret@127.0.0.1']) {
+      const answer = await raw(base, '/api/elevenlabs/health', { host });
+      expect(answer).toMatch(/^HTTP\/1.1 400/);
+      expect(answer).toContain('"code":"bad_request"');
+    }
     codesSeen.add('bad_request');
     expect((await call(`${base}/health`)).status).toBe(200);
   });
