@@ -96,6 +96,12 @@ export interface PlayerOptions {
   metadata?: { title?: string; artist?: string; album?: string };
   /** Start playing as soon as the first audio is decodable (default true). */
   autoplay?: boolean;
+  /**
+   * Where to load the `pcm-worklet` processor from. By default it loads from a Blob URL, which a
+   * Content-Security-Policy must allow (`script-src blob:`); under a stricter policy serve `PCM_WORKLET_SOURCE`
+   * as a file of your own origin and pass its URL.
+   */
+  workletUrl?: string;
 }
 
 export interface PlayerSnapshot {
