@@ -11,6 +11,7 @@ import { widgetAssets } from './packages/widget/build.mjs';
 import { DEMO_PRIVATE_AGENT } from './demo/agents.ts';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { emulatorCommands } from './test/commands.ts';
+import { ttsTestProxy } from './test/tts-proxy.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Browser mode in system Chromium; a fresh object per project, since Vitest names the instances it is given. */
@@ -124,6 +125,8 @@ export default defineConfig({
         },
       },
       {
+        // The page reaches the emulator's text to speech through a same-origin proxy that holds the key.
+        plugins: [ttsTestProxy()],
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],

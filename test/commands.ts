@@ -1,6 +1,8 @@
 // Vitest browser commands: run in Node, next to the emulator started by ./browser-setup.ts.
 import type { BrowserCommand } from 'vitest/node';
 import type { ConversationRecord, Emulator } from '../packages/emulator/src/index.ts';
+import type { TtsRecord } from '../packages/emulator/src/tts.ts';
+import type { TtsFaults } from '../packages/emulator/src/tts-faults.ts';
 import { contractErrors } from './contract.ts';
 
 const emulator = (): Emulator => {
@@ -37,7 +39,43 @@ const allContractViolations: BrowserCommand<[]> = () =>
 
 const lastRefusal: BrowserCommand<[]> = () => emulator().refusals.at(-1) ?? null;
 
-export const emulatorCommands = { signedUrl, conversation, contractViolations, allContractViolations, lastRefusal };
+/** Faults for the next text-to-speech request or stream-input connection (to `voiceId`, or any voice). */
+const injectTtsFaults: BrowserCommand<[faults: TtsFaults, voiceId?: string]> = (_ctx, faults, voiceId) => {
+  emulator().injectTtsFaults(faults, voiceId);
+};
+
+/** Every text-to-speech request and stream-input connection so far (newest last). */
+const ttsRecords: BrowserCommand<[]> = () => emulator().ttsRequests.map((record) => ({ ...record }));
+
+/**
+ * A stream-input WebSocket URL authorised by a single-use token, minted here in Node with the key (as the server's
+ * `tts_websocket` token route does), so the page never sees the key.
+ */
+const ttsSocketUrl: BrowserCommand<[voiceId: string, query?: Record<string, string>]> = async (
+  _ctx,
+  voiceId,
+  query,
+) => {
+  const e = emulator();
+  const res = await fetch(`${e.url}/v1/single-use-token/tts_websocket`, {
+    method: 'POST',
+    headers: { 'xi-api-key': 'elevenkit-test-key' },
+  });
+  const { token } = (await res.json()) as { token: string };
+  const params = new URLSearchParams({ ...query, single_use_token: token });
+  return `${e.wsUrl}/v1/text-to-speech/${encodeURIComponent(voiceId)}/stream-input?${params}`;
+};
+
+export const emulatorCommands = {
+  signedUrl,
+  conversation,
+  contractViolations,
+  allContractViolations,
+  lastRefusal,
+  injectTtsFaults,
+  ttsRecords,
+  ttsSocketUrl,
+};
 
 export type TestConversation = Omit<ConversationRecord, 'sent' | 'received'> & {
   sentTypes: string[];
@@ -51,5 +89,8 @@ declare module 'vitest/browser' {
     contractViolations(conversationId: string): Promise<string[]>;
     allContractViolations(): Promise<string[]>;
     lastRefusal(): Promise<{ agentId: string | null; code: number; reason: string; detail: string } | null>;
+    injectTtsFaults(faults: TtsFaults, voiceId?: string): Promise<void>;
+    ttsRecords(): Promise<TtsRecord[]>;
+    ttsSocketUrl(voiceId: string, query?: Record<string, string>): Promise<string>;
   }
 }

@@ -1,0 +1,301 @@
+// The speech player in Chromium against the emulator, through a same-origin proxy that holds the key (the server
+// route's stand-in): every playback path plays all of the audio the emulator sent (recorded where it leaves for the
+// speakers and decoded back to the text), the highlighting follows the emulator's alignment, seek, rate and pause
+// work, the WebSocket source speaks text appended in pieces, and failures arrive as typed errors.
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { commands } from 'vitest/browser';
+import { SpeechPlayer, type AudioFormat, type PlaybackPath, type SpeechTextInput } from '../packages/core/src/index.ts';
+import { expectedWords, gaps, heard, sleep, streamSource, tap, trim, until, VOICE, watch } from './player-helpers.ts';
+
+/** Fault tests use their own voice, so a queued fault is taken by the request that queued it. */
+const FAULTY = 'emulator-voice';
+
+const players: SpeechPlayer[] = [];
+afterEach(() => players.splice(0).forEach((p) => p.destroy()));
+
+const newPlayer = (options: ConstructorParameters<typeof SpeechPlayer>[0] = {}) => {
+  const player = new SpeechPlayer(options);
+  players.push(player);
+  return player;
+};
+
+const recordOf = async (text: string) => (await commands.ttsRecords()).findLast((r) => r.text.trim() === text)!;
+
+/** The index of the last word started by `time`, and whether `time` is within `slack` of a word's start. */
+function expectedActive(words: { start: number }[], time: number, slack: number) {
+  let index = -1;
+  words.forEach((w, i) => {
+    if (w.start <= time) index = i;
+  });
+  const near = words.some((w) => Math.abs(w.start - time) <= slack);
+  return { index, near };
+}
+
+describe.each([
+  ['mse', 'mp3_44100_128', true],
+  ['pcm-worklet', 'pcm_16000', true],
+  ['pcm-worklet', 'ulaw_8000', false],
+  ['webaudio', 'pcm_22050', true],
+  ['file', 'mp3_44100_128', true],
+  ['file', 'pcm_24000', false],
+] as [PlaybackPath, AudioFormat, boolean][])('the %s path with %s (timestamps: %s)', (path, format, timestamps) => {
+  it('plays all the audio the emulator sent, and highlights each word as it is spoken', async () => {
+    const text = `Play ${path}, ${format} now.`;
+    const player = newPlayer({ path });
+    await player.unlock(); // as a click handler would, before the text is sent
+    const recording = await tap(player);
+    const watching = watch(player);
+    await player.load(streamSource(text, format, { timestamps }));
+    expect(player.getSnapshot().path).toBe(path);
+    const done = await until(player, (s) => s.status === 'ended', 'the end');
+    watching.stop();
+    const audio = await recording.stop();
+
+    // It started by itself (autoplay) and never failed.
+    expect(watching.statuses.slice(0, 3)).toEqual(['idle', 'loading', 'playing']);
+    expect(watching.statuses.at(-1)).toBe('ended');
+    const record = await recordOf(text);
+    expect(record.status).toBe('done');
+    // Everything sent was kept: the download is the very bytes (MP3) or samples (PCM, μ-law as 16-bit WAV).
+    const file = player.download()!;
+    if (format.startsWith('mp3')) expect(file.size).toBe(record.audio_bytes);
+    else expect(file.size - 44).toBe(record.audio_bytes * (format.startsWith('ulaw') ? 2 : 1));
+    expect(done.complete).toBe(true);
+    // … and all of it was heard: the recording decodes back to the text and lasts as long as the speech.
+    const expected = expectedWords(text);
+    const silences = JSON.stringify(gaps(audio, recording.rate));
+    if (watching.statuses.includes('buffering')) {
+      // The element ran dry after all the audio had arrived: Chromium's media thread starved on a busy machine
+      // (seen under a load average of 4 on 2 cores, with a glitch in the sound). The player said so; the sound
+      // cannot be compared then.
+      console.warn(`${path} ${format}: an underrun was reported (silences ${silences}); not comparing the sound`);
+    } else {
+      expect(heard(audio, recording.rate), `silences ${silences}`).toBe(text);
+      expect(Math.abs(trim(audio).length / recording.rate - expected.duration)).toBeLessThan(0.05);
+    }
+    expect(Math.abs(done.duration! - expected.duration)).toBeLessThan(format.startsWith('mp3') ? 0.1 : 0.001);
+    expect(player.getPeaks(10).every((peak) => peak > 0.1)).toBe(true);
+
+    if (!timestamps) return expect(done.words).toEqual([]);
+    expect(done.words.map((w) => w.text)).toEqual(expected.words.map((w) => w.text));
+    // Word times are the emulator's alignment (REST seconds, absolute).
+    done.words.forEach((w, i) => expect(Math.abs(w.start - expected.words[i]!.start)).toBeLessThan(0.001));
+    // Every word lit up, in order, none skipped.
+    expect(watching.activeWords.filter((i) => i >= 0)).toEqual(expected.words.map((_, i) => i));
+    // Whenever a UI looked, the active word was the one the alignment puts at the current time: never ahead of it,
+    // and at most one word behind while the page was busy (timers and media clocks run late under load).
+    expect(watching.samples.length).toBeGreaterThan(20);
+    const wrong = watching.samples
+      .map((sample) => ({ ...sample, expected: expectedActive(expected.words, sample.time, 0.03) }))
+      .filter(({ active, expected: { index, near } }) => !near && active !== index && active !== index - 1);
+    expect(wrong).toEqual([]);
+  });
+});
+
+describe('controls', () => {
+  const TEXT = 'The quick brown fox jumps over the lazy dog.';
+
+  it.each(['pcm-worklet', 'webaudio', 'mse'] as PlaybackPath[])(
+    'pauses, seeks and changes rate on the %s path',
+    async (path) => {
+      const format = path === 'mse' ? 'mp3_44100_128' : 'pcm_24000';
+      const player = newPlayer({ path });
+      const { words } = expectedWords(TEXT);
+      await player.load(streamSource(TEXT, format));
+      await until(player, (s) => s.status === 'playing', 'playing');
+      while (player.getCurrentTime() < 0.6) await sleep(20);
+
+      player.pause();
+      expect(player.getSnapshot().status).toBe('paused');
+      await sleep(100);
+      const pausedAt = player.getCurrentTime();
+      await sleep(250);
+      expect(player.getCurrentTime()).toBe(pausedAt);
+
+      // Complete now: a seek may go anywhere, and the active word follows it at once.
+      await until(player, (s) => s.complete, 'the whole audio');
+      const target = words[6]!.start + 0.01; // "over"
+      player.seek(target);
+      expect(Math.abs(player.getCurrentTime() - target)).toBeLessThan(0.03);
+      expect(player.getSnapshot().activeWord).toBe(6);
+      player.seek(99);
+      expect(Math.abs(player.getCurrentTime() - player.getSnapshot().duration!)).toBeLessThan(0.03);
+      player.seek(target);
+
+      const watching = watch(player);
+      await player.play();
+      await until(player, (s) => s.status === 'playing', 'playing again');
+      player.setRate(2);
+      expect(player.getSnapshot().rate).toBe(2);
+      // At rate 2 the rest of the speech takes half as long on the audio clock.
+      const clock = player.outputNode!.context;
+      const [p0, c0] = [player.getCurrentTime(), clock.currentTime];
+      const { duration } = await until(player, (s) => s.status === 'ended', 'the end');
+      const speed = (duration! - p0) / (clock.currentTime - c0);
+      expect(speed).toBeGreaterThan(1.6);
+      expect(speed).toBeLessThan(2.4);
+      watching.stop();
+      // From the seek on, the remaining words lit up in order.
+      expect(watching.activeWords.filter((i) => i >= 6)).toEqual([6, 7, 8]);
+
+      // Replaying from the end starts over; stop goes back to the start, paused.
+      await player.play();
+      await until(player, (s) => s.status === 'playing' && s.activeWord >= 0, 'the replay');
+      player.stop();
+      expect(player.getSnapshot()).toMatchObject({ status: 'paused', activeWord: -1 });
+      expect(player.getCurrentTime()).toBeLessThan(0.03);
+    },
+  );
+
+  it('seeks only within what has arrived until the audio is complete', async () => {
+    const player = newPlayer({ autoplay: false });
+    await commands.injectTtsFaults({ latency_ms: 0, jitter_ms: 150 }, FAULTY);
+    await player.load(streamSource(TEXT, 'pcm_16000', { voice: FAULTY }));
+    const { buffered, complete } = player.getSnapshot();
+    expect(player.getSnapshot().status).toBe('paused');
+    if (!complete) {
+      player.seek(99);
+      expect(player.getCurrentTime()).toBeLessThanOrEqual(buffered + 0.001);
+      expect(player.getCurrentTime()).toBeLessThan(expectedWords(TEXT).duration);
+    }
+  });
+
+  it('mutes and sets the volume at the output', async () => {
+    const player = newPlayer({ path: 'pcm-worklet' });
+    await player.unlock();
+    const recording = await tap(player);
+    player.setVolume(0.5);
+    await player.load(streamSource('Half as loud.', 'pcm_16000'));
+    await until(player, (s) => s.activeWord >= 1, 'the second word');
+    const half = await recording.stop();
+    expect(Math.max(...half.map(Math.abs))).toBeGreaterThan(0.15);
+    expect(Math.max(...half.map(Math.abs))).toBeLessThan(0.3); // the speech peaks at 0.5
+    expect(player.getLevel()).toBeGreaterThan(0);
+    expect(player.getFrequencyData()!.some((v) => v > 0)).toBe(true);
+    player.setMuted(true);
+    expect(player.getSnapshot()).toMatchObject({ muted: true, volume: 0.5 });
+    await sleep(150);
+    expect(player.getLevel()).toBeLessThan(0.01);
+    await expect(player.setSinkId('')).resolves.toBeUndefined();
+    expect(player.getSnapshot().sinkId).toBe('');
+  });
+});
+
+describe('the input-streaming WebSocket', () => {
+  it.each([
+    ['pcm_16000', 'pcm-worklet'],
+    ['mp3_44100_128', 'mse'],
+  ] as [AudioFormat, PlaybackPath][])('speaks text appended in pieces (%s)', async (format, path) => {
+    const player = newPlayer();
+    await player.unlock();
+    const recording = await tap(player);
+    const url = await commands.ttsSocketUrl(VOICE, { model_id: 'eleven_flash_v2_5', output_format: format });
+    expect(url).not.toContain('key');
+    const input = (await player.load({ type: 'websocket', url, format })) as SpeechTextInput;
+    expect(player.getSnapshot().path).toBe(path);
+    const first = 'Hello there, this arrives';
+    const second = 'in two pieces.';
+    for (const piece of ['Hello ', 'there, ', 'this ', 'arrives']) input.append(piece);
+    input.flush(); // spoken now, without waiting for 120 characters
+    await until(player, (s) => s.status === 'playing', 'the first words');
+    input.append(second);
+    input.end();
+    const done = await until(player, (s) => s.status === 'ended', 'the end');
+    const audio = await recording.stop();
+    expect(() => input.append('more')).toThrow(/end\(\)/);
+
+    // Two generations, each with alignment relative to its own audio: the second's words start where the first's
+    // audio ended (for MP3, after the silence its encoder puts between two streams, which the recording shows).
+    const one = expectedWords(`${first} `); // flush() sends a space
+    const two = expectedWords(second);
+    const silences = gaps(audio, recording.rate);
+    const between = silences.find(([at]) => Math.abs(at - one.duration) < 0.01)?.[1] ?? 0;
+    if (format.startsWith('pcm')) expect(silences).toEqual([]);
+    const words = [...one.words, ...two.words.map((w) => ({ ...w, start: w.start + one.duration + between }))];
+    expect(done.words.map((w) => w.text)).toEqual(words.map((w) => w.text));
+    // MP3: the encoder holds back a frame or two, so "audio received so far" is off by up to ~26 ms per chunk.
+    const tolerance = format.startsWith('mp3') ? 0.03 : 0.001;
+    done.words.forEach((w, i) => expect(Math.abs(w.start - words[i]!.start)).toBeLessThan(tolerance));
+    // All of it was played: each generation decodes back to its text.
+    const sound = trim(audio);
+    const split = Math.round(one.duration * recording.rate);
+    const context = `silences ${JSON.stringify(silences)}`;
+    expect(heard(sound.subarray(0, split), recording.rate), context).toBe(`${first} `);
+    expect(heard(sound.subarray(split), recording.rate), context).toBe(second);
+  });
+});
+
+describe('errors', () => {
+  const failure = async (load: (player: SpeechPlayer) => Promise<unknown>, options = {}) => {
+    const player = newPlayer(options);
+    await load(player);
+    return (await until(player, (s) => s.status === 'error', 'an error')).error!;
+  };
+
+  it('an unknown voice is an invalid request', async () => {
+    const error = await failure((p) => p.load(streamSource('Who?', 'pcm_16000', { voice: 'nobody' })));
+    expect(error).toMatchObject({ code: 'invalid-request', status: 404 });
+    expect(error.message).toMatch(/voice/i);
+  });
+
+  it('text over the model’s limit is an invalid request', async () => {
+    const text = 'a'.repeat(10_001);
+    const error = await failure((p) =>
+      p.load(streamSource(text, 'pcm_16000', { body: { model_id: 'eleven_multilingual_v2' } })),
+    );
+    expect(error).toMatchObject({ code: 'invalid-request', status: 400 });
+    expect(error.message).toMatch(/10001 characters/);
+  });
+
+  it('an exhausted quota is a quota error (REST and WebSocket)', async () => {
+    await commands.injectTtsFaults({ quota_exceeded: true }, FAULTY);
+    expect(await failure((p) => p.load(streamSource('Out of credit.', 'pcm_16000', { voice: FAULTY })))).toMatchObject({
+      code: 'quota',
+      status: 401,
+    });
+    await commands.injectTtsFaults({ quota_exceeded: true }, FAULTY);
+    const url = await commands.ttsSocketUrl(FAULTY, { output_format: 'pcm_16000' });
+    expect(await failure((p) => p.load({ type: 'websocket', url, format: 'pcm_16000' }))).toMatchObject({
+      code: 'quota',
+      status: 1008,
+    });
+  });
+
+  it('a missing key is an auth error', async () => {
+    const url = `${inject('emulatorUrl')}/v1/text-to-speech/${VOICE}/stream?output_format=pcm_16000`;
+    const error = await failure((p) =>
+      p.load({
+        type: 'stream',
+        url,
+        init: { method: 'POST', body: '{"text":"x"}' },
+        format: 'pcm_16000',
+        timestamps: false,
+      }),
+    );
+    expect(error).toMatchObject({ code: 'auth', status: 401 });
+  });
+
+  it('a dropped stream is a network error, after the audio that did arrive', async () => {
+    await commands.injectTtsFaults({ drop_after_ms: 150 }, FAULTY);
+    const player = newPlayer({ autoplay: false });
+    await player.load(streamSource('This stream will be cut off before it ends.', 'pcm_16000', { voice: FAULTY }));
+    const { error, buffered } = await until(player, (s) => s.status === 'error', 'the drop');
+    expect(error).toMatchObject({ code: 'network' });
+    expect(buffered).toBeGreaterThan(0);
+    expect(player.download()!.size).toBeGreaterThan(44);
+    const dropped = await commands.injectTtsFaults({ drop_after_ms: 200 }, FAULTY).then(async () => {
+      const url = await commands.ttsSocketUrl(FAULTY, { output_format: 'pcm_16000' });
+      return failure(async (p) => {
+        const input = (await p.load({ type: 'websocket', url, format: 'pcm_16000' })) as SpeechTextInput;
+        input.append('Never finished. ');
+      });
+    });
+    expect(dropped).toMatchObject({ code: 'network', status: 1006 });
+  });
+
+  it('a path the format cannot take is unsupported', async () => {
+    const error = await failure((p) => p.load(streamSource('Not MP3.', 'pcm_16000')), { path: 'mse' });
+    expect(error).toMatchObject({ code: 'unsupported' });
+    expect(error.message).toMatch(/mse path plays MP3/);
+  });
+});
