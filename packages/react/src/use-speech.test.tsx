@@ -1,6 +1,6 @@
 // The hooks in jsdom (no audio plays here): the request useSpeech makes, one load per source under StrictMode,
 // reloading only when the source changes in value, typed errors in the snapshot, and cleanup on unmount.
-import { act, StrictMode, type ReactNode } from 'react';
+import { act, StrictMode, useEffect, type ReactNode } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SpeechSource } from '@elevenkit/core';
@@ -41,12 +41,16 @@ function render(node: ReactNode) {
 
 const flush = () => act(() => new Promise((resolve) => setTimeout(resolve, 10)));
 
-let latest: AudioPlayerState | null = null;
+/** What the component under test last rendered with. */
+const seen: { latest: AudioPlayerState | null } = { latest: null };
 function Speaker(props: SpeechOptions) {
-  latest = useSpeech(props);
-  const { words, activeWord } = useWordTimeline(latest.player);
+  const state = useSpeech(props);
+  useEffect(() => {
+    seen.latest = state;
+  });
+  const { words, activeWord } = useWordTimeline(state.player);
   return (
-    <p data-status={latest.snapshot.status}>
+    <p data-status={state.snapshot.status}>
       {words.length} {activeWord}
     </p>
   );
@@ -65,14 +69,14 @@ describe('useSpeech', () => {
       voice_id: 'JBFqnCBsd6RMkjVDRZzb',
       model_id: 'eleven_flash_v2_5',
     });
-    expect(latest!.snapshot.status).toBe('loading');
+    expect(seen.latest!.snapshot.status).toBe('loading');
   });
 
   it('asks for nothing without text, adds output_format and body fields when given', async () => {
     render(<Speaker text="" voiceId="v" />);
     await flush();
     expect(requests).toHaveLength(0);
-    expect(latest!.snapshot.status).toBe('idle');
+    expect(seen.latest!.snapshot.status).toBe('idle');
     render(<Speaker text="Hi" voiceId="v" endpoint="/tts" outputFormat="pcm_24000" body={{ seed: 1 }} />);
     await flush();
     expect(requests.map((r) => [r.url, JSON.parse(r.init.body as string)])).toEqual([
@@ -97,14 +101,14 @@ describe('useSpeech', () => {
     answer = async () => Response.json({ error: { code: 'unauthorized', message: 'Sign in first.' } }, { status: 401 });
     render(<Speaker text="Hi" voiceId="v" />);
     await flush();
-    expect(latest!.snapshot).toMatchObject({ status: 'error', error: { code: 'auth', status: 401 } });
+    expect(seen.latest!.snapshot).toMatchObject({ status: 'error', error: { code: 'auth', status: 401 } });
     answer = () => new Promise(() => {});
   });
 
   it('stops the request and frees the player on unmount', async () => {
     render(<Speaker text="Bye." voiceId="v" />);
     await flush();
-    const { player } = latest!;
+    const { player } = seen.latest!;
     act(() => root!.unmount());
     root = null;
     expect(requests[0]!.init.signal!.aborted).toBe(true);
@@ -137,15 +141,18 @@ describe('useAudioPlayer', () => {
     vi.stubGlobal('WebSocket', FakeSocket);
     const source: SpeechSource = { type: 'websocket', url: 'wss://example.test/stream-input', format: 'pcm_16000' };
     function Socket() {
-      latest = useAudioPlayer({ ...source });
-      players.add(latest.player);
+      const state = useAudioPlayer({ ...source });
+      useEffect(() => {
+        seen.latest = state;
+        players.add(state.player);
+      });
       return null;
     }
     render(<Socket />);
-    expect(latest!.input).toBeNull();
+    expect(seen.latest!.input).toBeNull();
     await flush();
     expect(players.size).toBe(1);
-    latest!.input!.append('Hello ');
+    seen.latest!.input!.append('Hello ');
     expect(sent.map((d) => JSON.parse(d))).toEqual([{ text: ' ' }, { text: 'Hello ' }]);
   });
 
