@@ -181,6 +181,31 @@ describe('controls', () => {
   });
 });
 
+describe('autoplay', () => {
+  it('waits for a user gesture when the browser keeps the AudioContext suspended, then plays all of it', async () => {
+    const player = newPlayer({ path: 'pcm-worklet' });
+    await player.unlock();
+    const recording = await tap(player);
+    // This Chromium allows autoplay: make its context behave as a browser that refuses it (suspended, and resume()
+    // pending until a gesture).
+    const context = player.outputNode!.context as AudioContext;
+    await context.suspend();
+    const resume = AudioContext.prototype.resume;
+    AudioContext.prototype.resume = () => new Promise(() => {});
+    const text = 'Tap to hear me.';
+    try {
+      await player.load(streamSource(text, 'pcm_16000'));
+      await until(player, (s) => s.status === 'needs-user-gesture', 'needs-user-gesture');
+      expect(player.getCurrentTime()).toBe(0);
+    } finally {
+      AudioContext.prototype.resume = resume;
+    }
+    await player.unlock(); // what the "tap to play" button calls
+    await until(player, (s) => s.status === 'ended', 'the end');
+    expect(heard(await recording.stop(), recording.rate)).toBe(text);
+  });
+});
+
 describe('the input-streaming WebSocket', () => {
   it.each([
     ['pcm_16000', 'pcm-worklet'],

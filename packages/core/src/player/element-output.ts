@@ -142,6 +142,13 @@ export class MseOutput extends ElementOutput {
       try {
         buffer.appendBuffer(bytes);
       } catch (cause) {
+        // A full buffer (many minutes of audio): drop what was played long ago, then append again.
+        const played = this.audio.currentTime - 10;
+        if ((cause as { name?: string }).name === 'QuotaExceededError' && played > 0) {
+          this.#pending.unshift(bytes);
+          buffer.remove(0, played);
+          return;
+        }
         this.events.failed(
           new SpeechPlayerError('decode', 'The MP3 stream could not be buffered.', undefined, { cause }),
         );

@@ -64,6 +64,8 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     } else if (m.type === 'rate') {
       this.rate = m.rate;
       this.sinceTick = Infinity;
+    } else if (m.type === 'close') {
+      this.closed = true;
     }
   }
   post(state, time) {
@@ -83,6 +85,7 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     return this.inputEnded ? 0 : undefined;
   }
   process(inputs, outputs) {
+    if (this.closed) return false;
     const out = outputs[0][0];
     let i = 0;
     if (this.playing && this.state !== 'ended') {
@@ -278,7 +281,7 @@ export class WorkletOutput implements PlaybackOutput {
     void this.#node.then((node) => {
       if (!node) return;
       node.port.onmessage = null;
-      node.port.postMessage({ type: 'pause' });
+      node.port.postMessage({ type: 'close' }); // process() returns false: the node can be collected
       node.disconnect();
     });
     this.#port = null;
