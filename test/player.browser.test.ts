@@ -5,7 +5,19 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { commands } from 'vitest/browser';
 import { SpeechPlayer, type AudioFormat, type PlaybackPath, type SpeechTextInput } from '../packages/core/src/index.ts';
-import { expectedWords, gaps, heard, sleep, streamSource, tap, trim, until, VOICE, watch } from './player-helpers.ts';
+import {
+  expectedWords,
+  gaps,
+  heard,
+  tonePurity,
+  sleep,
+  streamSource,
+  tap,
+  trim,
+  until,
+  VOICE,
+  watch,
+} from './player-helpers.ts';
 
 /** Fault tests use their own voice, so a queued fault is taken by the request that queued it. */
 const FAULTY = 'emulator-voice';
@@ -146,6 +158,26 @@ describe('controls', () => {
       expect(player.getCurrentTime()).toBeLessThan(0.03);
     },
   );
+
+  it.each(['pcm-worklet', 'mse'] as PlaybackPath[])('keeps the pitch at rate 1.5 on the %s path', async (path) => {
+    const text = 'Faster, same voice.';
+    const player = newPlayer({ path });
+    player.setRate(1.5);
+    await player.unlock();
+    const recording = await tap(player);
+    const watching = watch(player);
+    await player.load(streamSource(text, path === 'mse' ? 'mp3_44100_128' : 'pcm_24000'));
+    await until(player, (s) => s.status === 'ended', 'the end');
+    watching.stop();
+    const audio = await recording.stop();
+    const expected = expectedWords(text);
+    // The tones are where the emulator put them (a tape at 1.5× would move them all off), in two thirds of the time.
+    expect(tonePurity(audio, recording.rate)).toBeGreaterThan(0.9);
+    if (!watching.statuses.includes('buffering')) {
+      expect(Math.abs(trim(audio).length / recording.rate - expected.duration / 1.5)).toBeLessThan(0.06);
+    }
+    expect(watching.activeWords.filter((i) => i >= 0)).toEqual(expected.words.map((_, i) => i));
+  });
 
   it('seeks only within what has arrived until the audio is complete', async () => {
     const player = newPlayer({ autoplay: false });

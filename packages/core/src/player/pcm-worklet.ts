@@ -1,7 +1,7 @@
 // The `pcm-worklet` path: PCM samples queued into an AudioWorklet as they arrive, played from the first chunk with
-// no gap between chunks. The processor resamples (cubic) from the source rate to the context's rate, which also
-// applies the playback rate; it reports its position, underruns and the end, and the main thread interpolates
-// the position from the audio clock between reports.
+// no gap between chunks. The processor resamples (cubic) from the source rate to the context's rate and plays other
+// rates by time-stretching (WSOLA), so the pitch stays; it reports its position, underruns and the end, and the main
+// thread interpolates the position from the audio clock between reports.
 import type { AudioGraph } from './audio-graph.ts';
 import { SpeechPlayerError } from './errors.ts';
 import type { OutputEvents, PlaybackOutput } from './output.ts';
@@ -14,25 +14,53 @@ const PROCESSOR = 'elevenkit-pcm-player';
  * from a file you serve with this content: pass its URL as `workletUrl`).
  */
 export const PCM_WORKLET_SOURCE = `// elevenkit PCM player (AudioWorklet processor)
+// Source PCM → (cubic resampling to the context's rate) → a buffer → played at rate 1, or time-stretched (WSOLA:
+// overlapping windows placed where the waveform continues best) so other rates keep the pitch.
 class ElevenkitPcmPlayer extends AudioWorkletProcessor {
   constructor(options) {
     super();
     this.sourceRate = (options.processorOptions && options.processorOptions.sourceRate) || sampleRate;
+    this.step = this.sourceRate / sampleRate;
     this.rate = 1;
-    this.queue = [];
-    this.read = 0;
-    this.available = 0;
-    // Four source samples around the read position: x[i-1], x[i], x[i+1], x[i+2]; i = this.index.
-    this.w0 = 0; this.w1 = 0; this.w2 = 0; this.w3 = 0;
-    this.index = -3;
-    this.frac = 3;
-    this.received = 0;
-    this.inputEnded = false;
     this.playing = false;
     this.state = 'paused';
     this.generation = 0;
     this.sinceTick = 0;
+    this.closed = false;
+    // Time stretching: 24 ms windows at 50% overlap, each placed within ±8 ms of its nominal position.
+    this.N = 2 * Math.round(0.012 * sampleRate);
+    this.H = this.N / 2;
+    this.D = 2 * Math.round(0.004 * sampleRate); // even, so the coarse search (every other offset) includes 0
+    this.window = new Float32Array(this.N);
+    for (let j = 0; j < this.N; j++) this.window[j] = 0.5 - 0.5 * Math.cos((2 * Math.PI * j) / this.N);
+    this.ola = new Float32Array(this.N);
+    this.hop = new Float32Array(this.H);
+    this.buffer = new Float32Array(Math.max(4096, 4 * (this.N + 2 * this.D)));
+    this.reset(0);
     this.port.onmessage = (event) => this.receive(event.data);
+  }
+  /** Forgets all audio; the next sample received is source sample "position". */
+  reset(position) {
+    this.origin = position;
+    this.queue = [];
+    this.read = 0;
+    this.available = 0;
+    this.received = position;
+    this.inputEnded = false;
+    // Cubic resampler: four source samples x[i-1..i+2] around source index i = this.index.
+    this.w0 = 0; this.w1 = 0; this.w2 = 0; this.w3 = 0;
+    this.index = position - 3;
+    this.frac = 3;
+    // Resampled samples (at the context's rate) [bufferStart, bufferEnd) are in this.buffer.
+    this.bufferStart = 0;
+    this.bufferEnd = 0;
+    this.resampledEnd = Infinity;
+    // The playhead, in resampled samples; while stretching, the hop being played started at hopAt.
+    this.at = 0;
+    this.hopAt = 0;
+    this.hopRead = this.H;
+    this.previous = -1;
+    this.ola.fill(0);
   }
   receive(m) {
     if (m.type === 'data') {
@@ -44,14 +72,7 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
       if (m.generation === this.generation) this.inputEnded = true;
     } else if (m.type === 'reset') {
       this.generation = m.generation;
-      this.queue = [];
-      this.read = 0;
-      this.available = 0;
-      this.w0 = this.w1 = this.w2 = this.w3 = 0;
-      this.index = m.position - 3;
-      this.frac = 3;
-      this.received = m.position;
-      this.inputEnded = false;
+      this.reset(m.position);
       this.state = 'paused';
     } else if (m.type === 'play') {
       this.playing = true;
@@ -62,14 +83,29 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
         this.post('paused', currentTime);
       }
     } else if (m.type === 'rate') {
-      this.rate = m.rate;
+      if (m.rate !== this.rate) {
+        // Continue from what is playing now; a new run of windows starts there.
+        this.at = Math.round(this.playhead());
+        this.hopRead = this.H;
+        this.previous = -1;
+        this.ola.fill(0);
+        this.rate = m.rate;
+      }
       this.sinceTick = Infinity;
     } else if (m.type === 'close') {
       this.closed = true;
     }
   }
+  /** The resampled sample being played. */
+  playhead() {
+    return this.rate === 1 || this.hopRead >= this.H ? this.at : this.hopAt + this.hopRead * this.rate;
+  }
+  /** The source sample being played. */
+  position() {
+    return this.origin + Math.min(this.playhead(), this.resampledEnd) * this.step;
+  }
   post(state, time) {
-    this.port.postMessage({ type: state, generation: this.generation, position: this.index + this.frac, time });
+    this.port.postMessage({ type: state, generation: this.generation, position: this.position(), time });
   }
   pull() {
     if (this.available > 0) {
@@ -84,32 +120,128 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     }
     return this.inputEnded ? 0 : undefined;
   }
+  /** Resamples into the buffer until it holds resampled sample "until" - 1 (or the source runs out). */
+  fill(until) {
+    if (this.bufferEnd >= until) return true;
+    // Make room: drop what is behind the oldest sample still needed.
+    const oldest = this.previous < 0 ? this.at : Math.min(this.at, this.previous);
+    const keep = Math.max(this.bufferStart, Math.floor(oldest) - this.D - 1);
+    if (until - keep > this.buffer.length) {
+      const bigger = new Float32Array(2 * (until - keep));
+      bigger.set(this.buffer.subarray(keep - this.bufferStart, this.bufferEnd - this.bufferStart));
+      this.buffer = bigger;
+      this.bufferStart = keep;
+    } else if (until - this.bufferStart > this.buffer.length) {
+      this.buffer.copyWithin(0, keep - this.bufferStart, this.bufferEnd - this.bufferStart);
+      this.bufferStart = keep;
+    }
+    const buffer = this.buffer;
+    while (this.bufferEnd < until) {
+      if (this.bufferEnd >= this.resampledEnd) {
+        buffer[this.bufferEnd++ - this.bufferStart] = 0; // after the end: silence
+        continue;
+      }
+      while (this.frac >= 1) {
+        if (this.inputEnded && this.index + 1 >= this.received) {
+          this.resampledEnd = this.bufferEnd;
+          break;
+        }
+        const next = this.pull();
+        if (next === undefined) return false;
+        this.w0 = this.w1; this.w1 = this.w2; this.w2 = this.w3; this.w3 = next;
+        this.index++;
+        this.frac -= 1;
+      }
+      if (this.bufferEnd >= this.resampledEnd) continue;
+      const t = this.frac;
+      const a = -0.5 * this.w0 + 1.5 * this.w1 - 1.5 * this.w2 + 0.5 * this.w3;
+      const b = this.w0 - 2.5 * this.w1 + 2 * this.w2 - 0.5 * this.w3;
+      const c = 0.5 * (this.w2 - this.w0);
+      buffer[this.bufferEnd++ - this.bufferStart] = ((a * t + b) * t + c) * t + this.w1;
+      this.frac += this.step;
+    }
+    return true;
+  }
+  /** Plays at rate 1 from the buffer into out[i..]; returns the new i (this.stop says why it stopped short). */
+  copy(out, i) {
+    if (this.at >= this.resampledEnd) return (this.stop = 'ended'), i;
+    this.fill(this.at + out.length - i);
+    const n = Math.min(out.length - i, this.bufferEnd - this.at, this.resampledEnd - this.at);
+    if (n <= 0) return (this.stop = 'starved'), i;
+    out.set(this.buffer.subarray(this.at - this.bufferStart, this.at - this.bufferStart + n), i);
+    this.at += n;
+    return i + n;
+  }
+  /** Plays stretched: one hop of overlapped windows at a time. */
+  stretch(out, i) {
+    if (this.hopRead >= this.H && !this.nextHop()) return i;
+    const n = Math.min(out.length - i, this.H - this.hopRead);
+    out.set(this.hop.subarray(this.hopRead, this.hopRead + n), i);
+    this.hopRead += n;
+    return i + n;
+  }
+  nextHop() {
+    const { N, H, D } = this;
+    const nominal = Math.round(this.at);
+    if (nominal >= this.resampledEnd) return (this.stop = 'ended'), false;
+    if (!this.fill(nominal + D + N) && this.bufferEnd < nominal + D + N) return (this.stop = 'starved'), false;
+    const buffer = this.buffer;
+    const base = this.bufferStart;
+    let chosen = nominal;
+    if (this.previous >= 0) {
+      // Where the previous window's waveform would have continued, compared with each candidate's first half.
+      const template = this.previous + H - base;
+      const score = (d) => {
+        const from = nominal + d - base;
+        let sum = 0;
+        let energy = 1e-9;
+        for (let j = 0; j < H; j += 2) {
+          const x = buffer[from + j];
+          sum += x * buffer[template + j];
+          energy += x * x;
+        }
+        return sum / Math.sqrt(energy);
+      };
+      let best = -Infinity;
+      let bestD = 0;
+      const lowest = Math.max(-D, base - nominal);
+      // The exact continuation first: when it is in reach (rates near 1) nothing can match better.
+      const continuation = this.previous + H - nominal;
+      if (continuation >= lowest && continuation <= D) (best = score(continuation)), (bestD = continuation);
+      for (let d = lowest + ((lowest - D) & 1); d <= D; d += 2) {
+        const s = score(d);
+        if (s > best * 1.0001) (best = s), (bestD = d);
+      }
+      for (const d of [bestD - 1, bestD + 1]) {
+        if (d >= lowest && d <= D) {
+          const s = score(d);
+          if (s > best) (best = s), (bestD = d);
+        }
+      }
+      chosen = nominal + bestD;
+    }
+    const from = chosen - base;
+    for (let j = 0; j < N; j++) this.ola[j] += this.window[j] * buffer[from + j];
+    this.hop.set(this.ola.subarray(0, H));
+    this.ola.copyWithin(0, H);
+    this.ola.fill(0, H);
+    this.hopRead = 0;
+    this.hopAt = this.at;
+    this.previous = chosen;
+    this.at += H * this.rate;
+    return true;
+  }
   process(inputs, outputs) {
     if (this.closed) return false;
     const out = outputs[0][0];
     let i = 0;
     if (this.playing && this.state !== 'ended') {
       const startTime = currentTime;
+      const startPosition = this.position();
       const wasPlaying = this.state === 'playing';
-      const step = (this.sourceRate / sampleRate) * this.rate;
-      let stop = null;
-      const startPosition = this.index + this.frac;
-      outer: for (; i < out.length; i++) {
-        while (this.frac >= 1) {
-          if (this.inputEnded && this.index + 1 >= this.received) { stop = 'ended'; break outer; }
-          const next = this.pull();
-          if (next === undefined) { stop = 'starved'; break outer; }
-          this.w0 = this.w1; this.w1 = this.w2; this.w2 = this.w3; this.w3 = next;
-          this.index++;
-          this.frac -= 1;
-        }
-        const t = this.frac;
-        const a = -0.5 * this.w0 + 1.5 * this.w1 - 1.5 * this.w2 + 0.5 * this.w3;
-        const b = this.w0 - 2.5 * this.w1 + 2 * this.w2 - 0.5 * this.w3;
-        const c = 0.5 * (this.w2 - this.w0);
-        out[i] = ((a * t + b) * t + c) * t + this.w1;
-        this.frac += step;
-      }
+      this.stop = null;
+      while (i < out.length && !this.stop) i = this.rate === 1 ? this.copy(out, i) : this.stretch(out, i);
+      const stop = i < out.length ? this.stop : null;
       if (i > 0 && !wasPlaying) {
         this.state = 'playing';
         this.port.postMessage({ type: 'playing', generation: this.generation, position: startPosition, time: startTime });
