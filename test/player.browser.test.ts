@@ -210,6 +210,17 @@ describe('controls', () => {
     expect(player.getLevel()).toBeLessThan(0.01);
     await expect(player.setSinkId('')).resolves.toBeUndefined();
     expect(player.getSnapshot().sinkId).toBe('');
+    // The OS shows what is playing.
+    expect(navigator.mediaSession.metadata?.title).toBe('Half as loud.');
+    expect(navigator.mediaSession.playbackState).toBe('playing');
+
+    // destroy() lets go of everything: the AudioContext is closed, the Media Session released.
+    const context = player.outputNode!.context as AudioContext;
+    player.destroy();
+    expect(player.outputNode).toBeNull();
+    await expect.poll(() => context.state).toBe('closed');
+    expect(navigator.mediaSession.metadata).toBeNull();
+    expect(player.getSnapshot()).toMatchObject({ status: 'idle', words: [], volume: 0.5, muted: true });
   });
 });
 
