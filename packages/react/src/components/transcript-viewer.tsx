@@ -55,10 +55,10 @@ export function wordProgress(
 const MAX_WORD_NUDGE = 0.08;
 
 /**
- * Seeks to a word so that the player then names it the current word. Its start is the natural target, but audio can
- * lag its alignment (MP3's encoder delay: 25 ms at 44.1 kHz) and media clocks read back a hair early, so a player
- * may still name the word before. Steps in by 10 ms up to 80 ms (never past the word's middle) until it names this
- * one. With a player that sets `activeWord` later than `seek` returns, that ends 80 ms into the word.
+ * Seeks to a word so that the player then names it the current word. Its start is the natural target, but a media
+ * clock reads back a hair before the time it was given (0.84 → 0.8399993), and a player whose audio lags its
+ * alignment may still name the word before. Steps in by 10 ms up to 80 ms (never past the word's middle) until it
+ * names this one. With a player that sets `activeWord` later than `seek` returns, that ends 80 ms into the word.
  */
 export function seekToWordStart(player: SpeechPlayerApi, words: readonly TimedWord[], index: number): void {
   const word = words[index];
