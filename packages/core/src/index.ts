@@ -10,6 +10,6 @@ export {
 export * from './transcript.ts';
 export * from './word-timeline.ts';
 export type * from './speech-player-types.ts';
-export { SpeechPlayer } from './speech-player.ts';
+export { INITIAL_PLAYER_SNAPSHOT, SpeechPlayer } from './speech-player.ts';
 export { SpeechPlayerError } from './player/errors.ts';
 export { PCM_WORKLET_SOURCE } from './player/pcm-worklet.ts';

@@ -24,9 +24,10 @@ import type {
   SpeechTextInput,
 } from './speech-player-types.ts';
 import { Store } from './store.ts';
-import { fromRestAlignment, fromSocketAlignment, WordTimeline, type TimedWord } from './word-timeline.ts';
+import { fromRestAlignment, fromSocketAlignment, lastStartedWord, WordTimeline } from './word-timeline.ts';
 
-const INITIAL: PlayerSnapshot = {
+/** A player with nothing loaded. */
+export const INITIAL_PLAYER_SNAPSHOT: PlayerSnapshot = {
   status: 'idle',
   error: null,
   path: null,
@@ -120,7 +121,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
   #peaks: { loaded: Loaded; count: number; length: number; peaks: Float32Array } | null = null;
 
   constructor(options: PlayerOptions = {}) {
-    super(INITIAL);
+    super(INITIAL_PLAYER_SNAPSHOT);
     this.#options = { ...options };
   }
 
@@ -300,7 +301,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     // A reader (a UI's animation frame) saw a time in another word than the active one: the clock ran ahead of the
     // word timer (media clocks jump under load). Catch up right after this task, never inside someone's render.
     const { words, activeWord } = this.getSnapshot();
-    if (!this.#retrack && lastStarted(words, time) !== activeWord) {
+    if (!this.#retrack && lastStartedWord(words, time) !== activeWord) {
       this.#retrack = true;
       queueMicrotask(() => {
         this.#retrack = false;
@@ -336,7 +337,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     }
     this.#facts = NO_FACTS;
     const { rate, volume, muted, sinkId } = this.getSnapshot();
-    this.update({ ...INITIAL, rate, volume, muted, sinkId });
+    this.update({ ...INITIAL_PLAYER_SNAPSHOT, rate, volume, muted, sinkId });
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -664,7 +665,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     if (!loaded) return;
     const { words, status, rate } = this.getSnapshot();
     const time = this.getCurrentTime();
-    const index = lastStarted(words, time);
+    const index = lastStartedWord(words, time);
     this.update({ activeWord: index });
     if (status !== 'playing') return;
     const next = words[index + 1];
@@ -685,21 +686,6 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
       this.#element.muted = muted;
     }
   }
-}
-
-/** The index of the last word that has started by `time`; -1 before the first. */
-function lastStarted(words: readonly TimedWord[], time: number): number {
-  let low = 0;
-  let high = words.length - 1;
-  let found = -1;
-  while (low <= high) {
-    const middle = (low + high) >> 1;
-    if (words[middle]!.start <= time) {
-      found = middle;
-      low = middle + 1;
-    } else high = middle - 1;
-  }
-  return found;
 }
 
 function asPlayerError(error: unknown): PlayerError {

@@ -133,22 +133,26 @@ export class WordTimeline {
 
   /** The index of the last word that has started by `time` (for highlighting through pauses between words). */
   lastStartedAt(time: number): number {
-    const words = this.words;
-    let low = 0;
-    let high = words.length - 1;
-    let found = -1;
-    while (low <= high) {
-      const middle = (low + high) >> 1;
-      if (words[middle]!.start <= time) {
-        found = middle;
-        low = middle + 1;
-      } else high = middle - 1;
-    }
-    return found;
+    return lastStartedWord(this.words, time);
   }
 
   #close() {
     if (this.#current) this.#words.push(this.#current);
     this.#current = null;
   }
+}
+
+/** The index of the last word that has started by `time`; -1 before the first. */
+export function lastStartedWord(words: readonly TimedWord[], time: number): number {
+  let low = 0;
+  let high = words.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if (words[middle]!.start <= time) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
 }

@@ -1,31 +1,16 @@
 // Keyboard and ARIA behaviour of the player's parts in jsdom, given a player in each state (TestPlayer). Playback
 // itself is tested in the stories, against the real SpeechPlayer and the emulator.
-import { act, StrictMode, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { act } from 'react';
+import { cleanup, render } from './test-render.tsx';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AudioPlayer } from './audio-player.tsx';
 import { TestPlayer } from './test-player.ts';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-function render(node: ReactNode) {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  act(() => root!.render(<StrictMode>{node}</StrictMode>));
-  return host;
-}
 
 /** Lets the frame clock run (jsdom's requestAnimationFrame is a timer). */
 const frame = () => act(() => new Promise((resolve) => setTimeout(resolve, 40)));
 
 afterEach(() => {
-  act(() => root?.unmount());
-  host?.remove();
-  root = null;
+  cleanup();
 });
 
 const byLabel = <T extends HTMLElement>(container: HTMLElement, name: string) => {
@@ -306,8 +291,7 @@ describe('AudioPlayer', () => {
     render(<Player player={player} />);
     await frame();
     expect(getCurrentTime).toHaveBeenCalled();
-    act(() => root?.unmount());
-    root = null;
+    cleanup();
     getCurrentTime.mockClear();
     await frame();
     expect(getCurrentTime).not.toHaveBeenCalled();

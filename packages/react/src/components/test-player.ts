@@ -1,22 +1,15 @@
 // The components' input in jsdom tests: an object implementing `SpeechPlayerApi` whose state the test sets. It is
 // not a stand-in for the engine's behaviour (stories and the demo use the real SpeechPlayer against the emulator);
 // it lets keyboard and ARIA tests put the components in each state directly.
-import { Store, type PlayerSnapshot, type SpeechPlayerApi, type TimedWord } from '@elevenkit/core';
+import {
+  INITIAL_PLAYER_SNAPSHOT,
+  Store,
+  type PlayerSnapshot,
+  type SpeechPlayerApi,
+  type TimedWord,
+} from '@elevenkit/core';
 
-export const INITIAL_SNAPSHOT: PlayerSnapshot = {
-  status: 'idle',
-  error: null,
-  path: null,
-  buffered: 0,
-  duration: null,
-  complete: false,
-  rate: 1,
-  volume: 1,
-  muted: false,
-  sinkId: '',
-  words: [],
-  activeWord: -1,
-};
+export const INITIAL_SNAPSHOT = INITIAL_PLAYER_SNAPSHOT;
 
 export class TestPlayer extends Store<PlayerSnapshot> implements SpeechPlayerApi {
   time = 0;

@@ -1,12 +1,10 @@
 // TranscriptViewer in jsdom: word states from the player's snapshot, click and keyboard seeking, one tab stop.
 import type { TimedWord } from '@elevenkit/core';
-import { act, StrictMode, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { act } from 'react';
+import { cleanup, render } from './test-render.tsx';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TestPlayer } from './test-player.ts';
 import { TranscriptViewer, wordProgress } from './transcript-viewer.tsx';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
 
 const WORDS: TimedWord[] = [
   { text: 'The', start: 0, end: 0.2 },
@@ -15,20 +13,8 @@ const WORDS: TimedWord[] = [
   { text: 'fox.', start: 1.1, end: 1.5 },
 ];
 
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-function render(node: ReactNode) {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  act(() => root!.render(<StrictMode>{node}</StrictMode>));
-  return host;
-}
-
 afterEach(() => {
-  act(() => root?.unmount());
-  host?.remove();
+  cleanup();
 });
 
 const words = (page: HTMLElement) => [...page.querySelectorAll<HTMLElement>('.ek-word')];

@@ -1,31 +1,17 @@
 // Waveform in jsdom: a seek slider over the bars (same keys and spoken value as the scrub bar), peaks asked for
 // by bar count, progress as a custom property. Drawing itself is seen in the stories, in Chromium.
-import { act, StrictMode, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
+import { act } from 'react';
+import { cleanup, render } from './test-render.tsx';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { TestPlayer } from './test-player.ts';
 import { Waveform } from './waveform.tsx';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let root: Root | null = null;
-let host: HTMLElement | null = null;
-
-function render(node: ReactNode) {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-  act(() => root!.render(<StrictMode>{node}</StrictMode>));
-  return host;
-}
 
 // jsdom has no 2D canvas; drawing is checked in Chromium by the stories.
 beforeEach(() => void vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null));
 
 afterEach(() => {
   vi.restoreAllMocks();
-  act(() => root?.unmount());
-  host?.remove();
+  cleanup();
 });
 
 const frame = () => act(() => new Promise((resolve) => setTimeout(resolve, 40)));
