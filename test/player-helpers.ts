@@ -100,6 +100,27 @@ export function gaps(samples: Float32Array, rate: number, minMs = 3) {
   return found;
 }
 
+/** The sound without the silences `gaps` finds inside it (what a listener heard, underruns taken out). */
+export function closeGaps(samples: Float32Array, rate: number, minMs = 3): Float32Array {
+  const sound = trim(samples);
+  const min = (minMs * rate) / 1000;
+  const out = new Float32Array(sound.length);
+  let length = 0;
+  let run = 0;
+  for (let i = 0; i <= sound.length; i++) {
+    if (i < sound.length && Math.abs(sound[i]!) < 1e-4) run++;
+    else {
+      if (run < min) {
+        out.set(sound.subarray(i - run, i), length); // a short quiet stretch is part of the sound
+        length += run;
+      }
+      run = 0;
+      if (i < sound.length) out[length++] = sound[i]!;
+    }
+  }
+  return out.subarray(0, length);
+}
+
 /** The emulator's tones (Hz): one low and one high per character. */
 const TONES = [
   400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300, 1500, 1700, 1900, 2100, 2300, 2500, 2700, 2900, 3100, 3300,

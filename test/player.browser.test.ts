@@ -9,6 +9,7 @@ import {
   expectedWords,
   gaps,
   heard,
+  closeGaps,
   tonePurity,
   sleep,
   streamSource,
@@ -257,6 +258,7 @@ describe('the input-streaming WebSocket', () => {
     const player = newPlayer();
     await player.unlock();
     const recording = await tap(player);
+    const watching = watch(player);
     const url = await commands.ttsSocketUrl(VOICE, { model_id: 'eleven_flash_v2_5', output_format: format });
     expect(url).not.toContain('key');
     const input = (await player.load({ type: 'websocket', url, format })) as SpeechTextInput;
@@ -269,6 +271,7 @@ describe('the input-streaming WebSocket', () => {
     input.append(second);
     input.end();
     const done = await until(player, (s) => s.status === 'ended', 'the end');
+    watching.stop();
     const audio = await recording.stop();
     expect(() => input.append('more')).toThrow(/end\(\)/);
 
@@ -278,14 +281,17 @@ describe('the input-streaming WebSocket', () => {
     const two = expectedWords(second);
     const silences = gaps(audio, recording.rate);
     const between = silences.find(([at]) => Math.abs(at - one.duration) < 0.01)?.[1] ?? 0;
-    if (format.startsWith('pcm')) expect(silences).toEqual([]);
+    // PCM speech has no silence of its own: any gap is an underrun (a chunk late on a busy machine), and the player
+    // must have said so. The sound is then compared with those gaps closed.
+    const underruns = watching.statuses.filter((s) => s === 'buffering').length;
+    if (format.startsWith('pcm')) expect(silences.length).toBeLessThanOrEqual(underruns);
     const words = [...one.words, ...two.words.map((w) => ({ ...w, start: w.start + one.duration + between }))];
     expect(done.words.map((w) => w.text)).toEqual(words.map((w) => w.text));
     // MP3: the encoder holds back a frame or two, so "audio received so far" is off by up to ~26 ms per chunk.
     const tolerance = format.startsWith('mp3') ? 0.03 : 0.001;
     done.words.forEach((w, i) => expect(Math.abs(w.start - words[i]!.start)).toBeLessThan(tolerance));
     // All of it was played: each generation decodes back to its text.
-    const sound = trim(audio);
+    const sound = format.startsWith('pcm') ? closeGaps(audio, recording.rate) : trim(audio);
     const split = Math.round(one.duration * recording.rate);
     const context = `silences ${JSON.stringify(silences)}`;
     expect(heard(sound.subarray(0, split), recording.rate), context).toBe(`${first} `);
