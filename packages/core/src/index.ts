@@ -13,3 +13,14 @@ export type * from './speech-player-types.ts';
 export { INITIAL_PLAYER_SNAPSHOT, SpeechPlayer } from './speech-player.ts';
 export { SpeechPlayerError } from './player/errors.ts';
 export { PCM_WORKLET_SOURCE } from './player/pcm-worklet.ts';
+export type * from './recorder-types.ts';
+export {
+  BatchTranscriber,
+  RealtimeTranscriber,
+  TranscriptionFailure,
+  createTranscriber,
+  INITIAL_TRANSCRIPTION_SNAPSHOT,
+  BATCH_TRANSCRIPTION_ENDPOINT,
+  REALTIME_TOKEN_ENDPOINT,
+} from './transcription.ts';
+export { capturePcm, PCM_CAPTURE_WORKLET_SOURCE, type PcmCapture, type PcmCaptureOptions } from './pcm-capture.ts';

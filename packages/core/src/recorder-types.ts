@@ -149,7 +149,8 @@ export interface TranscriptWord {
   readonly speaker_id?: string;
 }
 
-export interface Transcript {
+/** What speech to text returns (named apart from the conversation's `Transcript`). */
+export interface SpeechTranscript {
   readonly text: string;
   readonly words: readonly TranscriptWord[];
   readonly language_code?: string;
@@ -171,7 +172,7 @@ export interface TranscriptionSnapshot {
   /** Realtime: the words heard since the last commit (replaced as they firm up). Batch: ''. */
   readonly partial: string;
   /** Committed segments (realtime) or the one result (batch), in order. */
-  readonly committed: readonly Transcript[];
+  readonly committed: readonly SpeechTranscript[];
   /** All committed text so far, joined. */
   readonly text: string;
 }
@@ -190,11 +191,17 @@ export interface TranscriptionOptions {
   commitStrategy?: 'vad' | 'manual';
   /** Realtime: where the WebSocket goes (default ElevenLabs; the emulator in the demo and tests). */
   baseUri?: string;
+  /** Extra headers for the requests to your routes (e.g. your own session's CSRF token). */
+  headers?: Record<string, string>;
+  /** Realtime: fetches a `realtime_scribe` single-use token your own way (instead of `POST endpoint` → `{ token }`). */
+  getToken?: () => Promise<string>;
+  /** Realtime: where the PCM capture worklet loads from under a strict Content-Security-Policy (default: a Blob URL). */
+  workletUrl?: string;
 }
 
 export interface TranscriberApi extends ReadableStore<TranscriptionSnapshot> {
   /** Batch: uploads a take and resolves with its transcript (also in the snapshot). */
-  transcribe(take: Blob): Promise<Transcript>;
+  transcribe(take: Blob): Promise<SpeechTranscript>;
   /** Realtime: streams a live microphone stream (the recorder's `stream`) until `stop()`. */
   start(stream: MediaStream): Promise<void>;
   /** Realtime, manual commit: commits what was heard since the last commit. */
