@@ -96,7 +96,6 @@ const fileName = (blob: Blob) => {
 /** Shared by both transcribers: the store, reset and destroy. */
 abstract class TranscriberBase extends Store<TranscriptionSnapshot> implements TranscriberApi {
   protected readonly options: TranscriptionOptions;
-  protected destroyed = false;
 
   constructor(options: TranscriptionOptions) {
     super(INITIAL_TRANSCRIPTION_SNAPSHOT);
@@ -114,9 +113,13 @@ abstract class TranscriberBase extends Store<TranscriptionSnapshot> implements T
     this.update(INITIAL_TRANSCRIPTION_SNAPSHOT);
   }
 
+  /** Stops and lets go of the microphone audio and the connection, keeping the text (it can be started again). */
   destroy(): void {
-    this.destroyed = true;
     this.halt();
+    const { status, committed } = this.getSnapshot();
+    if (status === 'connecting' || status === 'transcribing') {
+      this.update({ status: 'done', partial: '', text: joinText(committed) });
+    }
   }
 
   protected fail(error: TranscriptionFailure): TranscriptionFailure {
@@ -137,7 +140,6 @@ export class BatchTranscriber extends TranscriberBase {
   #abort: AbortController | null = null;
 
   async transcribe(take: Blob): Promise<SpeechTranscript> {
-    if (this.destroyed) throw this.notThisMode('This transcriber was destroyed.');
     this.halt();
     const abort = new AbortController();
     this.#abort = abort;
@@ -264,7 +266,6 @@ export class RealtimeTranscriber extends TranscriberBase {
   }
 
   async start(stream: MediaStream): Promise<void> {
-    if (this.destroyed) throw this.notThisMode('This transcriber was destroyed.');
     this.halt();
     const generation = ++this.#generation;
     this.#failure = null;

@@ -3,3 +3,4 @@ export { useAudioPlayer, sourceKey, type AudioPlayerState } from './use-audio-pl
 export { useSpeech, useTextToSpeech, type SpeechOptions } from './use-speech.ts';
 export { useWordTimeline, type WordTimelineState } from './use-word-timeline.ts';
 export * from './components/index.ts';
+export { useTranscription, type UseTranscriptionOptions, type TranscriptionState } from './use-transcription.ts';

@@ -37,3 +37,9 @@ export {
 } from './transcript-viewer.tsx';
 export { Waveform, type WaveformProps } from './waveform.tsx';
 export { formatTime, formatTimePhrase, formatSeekValueText } from './format-time.ts';
+export {
+  SpeechInput,
+  insertDictation,
+  type SpeechInputProps,
+  type SpeechInputMessages,
+} from './speech-input.tsx';

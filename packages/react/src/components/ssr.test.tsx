@@ -3,7 +3,7 @@
 import type { TimedWord } from '@elevenkit/core';
 import { renderToString } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
-import { AudioPlayer, TranscriptViewer, Waveform } from './index.ts';
+import { AudioPlayer, SpeechInput, TranscriptViewer, Waveform } from './index.ts';
 import { TestPlayer } from './test-player.ts';
 
 const words: TimedWord[] = [
@@ -40,5 +40,14 @@ describe('server rendering', () => {
     expect(html).toContain('data-status="unspoken"');
     expect(html).toContain('Hello');
     expect(html).toContain('aria-label="Seek in waveform"');
+  });
+
+  it('renders the dictation field, idle, with its value', () => {
+    const html = renderToString(<SpeechInput label="Message" defaultValue="Hi there" />);
+    expect(html).toContain('value="Hi there"');
+    expect(html).toContain('aria-label="Dictate"');
+    expect(html).toContain('aria-pressed="false"');
+    expect(html).toContain('role="status"');
+    expect(html).toContain('>Message</label>');
   });
 });

@@ -1,0 +1,350 @@
+// SpeechInput: dictation into a text field. Press the microphone button (or Ctrl/⌘+Shift+Space in the field), speak,
+// and the words appear at the caret as they are committed, with the words still firming up shown beside the field;
+// press again to keep them, Esc to put the field back as it was. Controlled (`value` + `onChange`) or not
+// (`defaultValue`). Realtime transcription through your server's token route (see useTranscription).
+import { microphoneError, type TranscriberApi, type TranscriptionOptions } from '@elevenkit/core';
+import {
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type ChangeEvent,
+  type InputHTMLAttributes,
+  type KeyboardEvent,
+  type ReactNode,
+  type TextareaHTMLAttributes,
+} from 'react';
+import { useTranscription } from '../use-transcription.ts';
+
+export interface SpeechInputMessages {
+  /** The microphone button's name (it is a toggle: `aria-pressed` says whether dictation is on). */
+  dictate: string;
+  cancel: string;
+  connecting: string;
+  listening: string;
+  reconnecting: string;
+  /** Said when dictation ends with text added. */
+  added: string;
+  /** Said when dictation ends with nothing heard. */
+  nothing: string;
+  cancelled: string;
+}
+
+const DEFAULT_MESSAGES: SpeechInputMessages = {
+  dictate: 'Dictate',
+  cancel: 'Cancel dictation',
+  connecting: 'Starting dictation…',
+  listening: 'Listening. Speak now; press the button again to finish, Escape to cancel.',
+  reconnecting: 'Connection lost; reconnecting. What you said is kept.',
+  added: 'Dictation added.',
+  nothing: 'Dictation ended; nothing was heard.',
+  cancelled: 'Dictation cancelled.',
+};
+
+type FieldProps = Omit<
+  InputHTMLAttributes<HTMLInputElement> & TextareaHTMLAttributes<HTMLTextAreaElement>,
+  'value' | 'defaultValue' | 'onChange' | 'id'
+>;
+
+export interface SpeechInputProps extends Omit<TranscriptionOptions, 'commitStrategy'> {
+  /** The field's visible label. Omit it only if you label the field yourself (`aria-label` / `aria-labelledby`). */
+  label?: ReactNode;
+  /** Controlled value; pair with `onChange`. */
+  value?: string;
+  /** Uncontrolled initial value. */
+  defaultValue?: string;
+  /** Every change: typing, each committed piece of dictation, and the restore on Esc. */
+  onChange?: (value: string) => void;
+  /** A `<textarea>` instead of an `<input>`. */
+  multiline?: boolean;
+  /** The field's id (default: generated). */
+  id?: string;
+  /** Anything else for the field (name, placeholder, rows, required, aria-*…). */
+  fieldProps?: FieldProps;
+  /** Opens the microphone (default: getUserMedia with echo cancellation and noise suppression). Its tracks are stopped when dictation ends. */
+  getStream?: () => Promise<MediaStream>;
+  /** Use this transcriber (a test double, or one shared with other components) instead of a realtime one. */
+  transcriber?: TranscriberApi;
+  /** Called when dictation ends with the text it added ('' when cancelled or nothing was heard). */
+  onDictation?: (text: string) => void;
+  messages?: Partial<SpeechInputMessages>;
+  className?: string;
+}
+
+const defaultStream = () =>
+  navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
+
+const isHotkey = (event: KeyboardEvent) =>
+  (event.ctrlKey || event.metaKey) && event.shiftKey && (event.code === 'Space' || event.key === ' ');
+
+/** Puts dictated text between what was before and after the caret, with a space where words would run together. */
+export function insertDictation(before: string, after: string, dictated: string): string {
+  if (!dictated) return before + after;
+  const lead = before && !/\s$/.test(before) ? ' ' : '';
+  const trail = after && !/^[\s.,;:!?)]/.test(after) ? ' ' : '';
+  return before + lead + dictated + trail + after;
+}
+
+interface Session {
+  /** The field's text when dictation began, split at the caret. */
+  before: string;
+  after: string;
+  stream: MediaStream | null;
+  cancelled: boolean;
+}
+
+/**
+ * A text field with dictation. Keyboard: the button toggles dictation (Enter/Space), Ctrl/⌘+Shift+Space toggles it
+ * from the field, Esc cancels and restores the field. Screen readers hear the status (starting, listening,
+ * reconnecting, added, cancelled, errors) through a polite live region; the words firming up are shown, not spoken.
+ */
+export function SpeechInput(props: SpeechInputProps) {
+  const {
+    label,
+    value,
+    defaultValue = '',
+    onChange,
+    multiline = false,
+    id: givenId,
+    fieldProps,
+    getStream = defaultStream,
+    transcriber: given,
+    onDictation,
+    messages: givenMessages,
+    className,
+    ...transcription
+  } = props;
+  const messages = { ...DEFAULT_MESSAGES, ...givenMessages };
+  const generatedId = useId();
+  const id = givenId ?? `ek-speech-input-${generatedId}`;
+  const { transcriber, snapshot } = useTranscription({
+    ...transcription,
+    mode: 'realtime',
+    commitStrategy: 'vad',
+    ...(given ? { transcriber: given } : {}),
+  });
+  const [ownValue, setOwnValue] = useState(defaultValue);
+  const current = value ?? ownValue;
+  const [announcement, setAnnouncement] = useState('');
+  const [micError, setMicError] = useState<string | null>(null);
+  const [active, setActive] = useState(false);
+  const session = useRef<Session | null>(null);
+  const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const latest = useRef({ onChange, onDictation, messages });
+  useEffect(() => {
+    latest.current = { onChange, onDictation, messages };
+  });
+
+  const setValue = (next: string) => {
+    if (value === undefined) setOwnValue(next);
+    latest.current.onChange?.(next);
+  };
+
+  // While dictating, the field follows the committed text.
+  const dictated = active ? snapshot.text : '';
+  const lastWritten = useRef<string | null>(null);
+  useEffect(() => {
+    const s = session.current;
+    if (!s || s.cancelled || !active) return;
+    const next = insertDictation(s.before, s.after, dictated);
+    if (next === lastWritten.current) return;
+    lastWritten.current = next;
+    setValue(next);
+    // setValue is recreated each render; the text is what matters.
+  }, [dictated, active]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Status for screen readers: what changed, not every word.
+  const status = snapshot.status;
+  const sawSession = useRef(false);
+  useEffect(() => {
+    if (!active) return;
+    const { messages: m } = latest.current;
+    if (status === 'connecting') setAnnouncement(sawSession.current ? m.reconnecting : m.connecting);
+    if (status === 'transcribing') {
+      sawSession.current = true;
+      setAnnouncement(m.listening);
+    }
+  }, [status, active]);
+
+  const release = () => {
+    const s = session.current;
+    for (const track of s?.stream?.getTracks() ?? []) track.stop();
+    if (s) s.stream = null;
+  };
+
+  const finish = (outcome: 'stop' | 'cancel' | 'error') => {
+    const s = session.current;
+    release();
+    session.current = null;
+    lastWritten.current = null;
+    sawSession.current = false;
+    setActive(false);
+    if (!s) return;
+    const { messages: m, onDictation: done } = latest.current;
+    if (outcome === 'cancel') {
+      setValue(s.before + s.after);
+      setAnnouncement(m.cancelled);
+      done?.('');
+      return;
+    }
+    const text = transcriber.getSnapshot().text;
+    setValue(insertDictation(s.before, s.after, text));
+    if (outcome === 'stop') setAnnouncement(text ? m.added : m.nothing);
+    done?.(text);
+  };
+
+  // An error ends dictation; the words committed before it stay in the field.
+  useEffect(() => {
+    if (active && status === 'error') finish('error');
+  }); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Unmount: let go of the microphone (the transcriber is released by useTranscription).
+  useEffect(() => () => release(), []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const start = async () => {
+    if (session.current) return;
+    const element = field.current;
+    const caret = element?.selectionStart ?? current.length;
+    const end = element?.selectionEnd ?? caret;
+    // Dictation replaces a selection, as typing would.
+    const s: Session = { before: current.slice(0, caret), after: current.slice(end), stream: null, cancelled: false };
+    session.current = s;
+    transcriber.reset();
+    setMicError(null);
+    setActive(true);
+    setAnnouncement(latest.current.messages.connecting);
+    let stream: MediaStream;
+    try {
+      stream = await getStream();
+    } catch (error) {
+      if (session.current === s) {
+        session.current = null;
+        setActive(false);
+        const message = microphoneError(error).message;
+        setMicError(message);
+        setAnnouncement(message);
+      }
+      return;
+    }
+    if (session.current !== s) {
+      for (const track of stream.getTracks()) track.stop();
+      return;
+    }
+    s.stream = stream;
+    // Errors land in the snapshot (and end dictation through the effect above).
+    await transcriber.start(stream).catch(() => {});
+  };
+
+  const stop = async () => {
+    const s = session.current;
+    if (!s) return;
+    release();
+    await transcriber.stop();
+    if (session.current === s) finish('stop');
+  };
+
+  const cancel = () => {
+    const s = session.current;
+    if (!s) return;
+    s.cancelled = true;
+    transcriber.reset();
+    finish('cancel');
+    field.current?.focus();
+  };
+
+  const toggle = () => void (session.current ? stop() : start());
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && session.current) {
+      event.preventDefault();
+      cancel();
+    } else if (isHotkey(event)) {
+      event.preventDefault();
+      toggle();
+    }
+  };
+
+  const error = micError ?? (snapshot.error && !active ? snapshot.error.message : null);
+  const errorId = `${id}-error`;
+  const partialId = `${id}-partial`;
+  const state = active ? (status === 'transcribing' ? 'listening' : 'connecting') : error ? 'error' : 'idle';
+  const Field = multiline ? 'textarea' : 'input';
+  const describedBy = [fieldProps?.['aria-describedby'], error ? errorId : null].filter(Boolean).join(' ') || undefined;
+
+  return (
+    <div className={['ek-speech-input', className].filter(Boolean).join(' ')} data-state={state} onKeyDown={onKeyDown}>
+      {label !== undefined && (
+        <label className="ek-speech-input-label" htmlFor={id}>
+          {label}
+        </label>
+      )}
+      <div className="ek-speech-input-row">
+        <Field
+          {...fieldProps}
+          ref={field}
+          id={id}
+          className="ek-speech-input-field"
+          value={current}
+          // Typing during dictation would fight the words arriving; the field is read-only until it ends.
+          readOnly={active || fieldProps?.readOnly}
+          aria-describedby={describedBy}
+          onChange={(event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setValue(event.target.value)}
+        />
+        <button
+          type="button"
+          className="ek-button ek-speech-input-mic"
+          aria-label={messages.dictate}
+          aria-pressed={active}
+          aria-controls={id}
+          aria-keyshortcuts="Control+Shift+Space Meta+Shift+Space"
+          data-state={state}
+          onClick={toggle}
+        >
+          <MicIcon />
+        </button>
+        {active && (
+          <button type="button" className="ek-button ek-speech-input-cancel" aria-label={messages.cancel} aria-keyshortcuts="Escape" onClick={cancel}>
+            <CloseIcon />
+          </button>
+        )}
+      </div>
+      {/* The words still firming up: shown, not announced (the live region says what matters). */}
+      <p className="ek-speech-input-partial" id={partialId} aria-hidden="true" data-empty={!(active && snapshot.partial) || undefined}>
+        {active ? snapshot.partial : ''}
+      </p>
+      {error && (
+        <p className="ek-speech-input-error" id={errorId}>
+          {error}
+        </p>
+      )}
+      <p className="ek-speech-input-status" role="status" style={visuallyHidden}>
+        {announcement}
+      </p>
+    </div>
+  );
+}
+
+const visuallyHidden = {
+  position: 'absolute',
+  width: 1,
+  height: 1,
+  margin: -1,
+  padding: 0,
+  overflow: 'hidden',
+  clip: 'rect(0 0 0 0)',
+  whiteSpace: 'nowrap',
+  border: 0,
+} as const;
+
+// Decorative: the buttons carry the names.
+const MicIcon = () => (
+  <svg viewBox="0 0 24 24" width="1em" height="1em" fill="currentColor" aria-hidden="true" focusable="false" className="ek-icon">
+    <path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z" />
+  </svg>
+);
+
+const CloseIcon = () => (
+  <svg viewBox="0 0 24 24" width="1em" height="1em" fill="currentColor" aria-hidden="true" focusable="false" className="ek-icon">
+    <path d="m6.4 5 5.6 5.6L17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4 6.4 5Z" />
+  </svg>
+);
