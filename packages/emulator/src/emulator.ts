@@ -9,6 +9,8 @@ import { DEMO_AGENT, resolveAgent, type Agent, type AgentDefinition, type Faults
 import { ConversationSession } from './conversation.ts';
 import { newId, Signer } from './signing.ts';
 import { conversationDetails, MAX_CONVERSATIONS, newRecord, type ConversationRecord, type Logger } from './store.ts';
+import { SpeechToText, type SttRecord } from './stt.ts';
+import { parseSttFaults, type SttFaults } from './stt-faults.ts';
 import { TextToSpeech, type TtsRecord } from './tts.ts';
 import { parseTtsFaults, type TtsFaults } from './tts-faults.ts';
 import type { Voice, VoiceDefinition } from './voices.ts';
@@ -37,6 +39,10 @@ export interface EmulatorOptions {
   ttsChunkMs?: number;
   /** How many times faster than real time text to speech is produced (and streamed). Default 4; Infinity = no waiting. */
   ttsGenerationSpeed?: number;
+  /** Largest speech-to-text upload (bytes). Default 1 GB, as ElevenLabs (audio.md §2.3). */
+  sttMaxFileBytes?: number;
+  /** Longest speech-to-text upload (seconds of audio). Default 4.5 hours, as ElevenLabs. */
+  sttMaxDurationSeconds?: number;
   /** Default: console with an `[emulator]` prefix. Pass `() => {}` for silence. */
   log?: Logger;
 }
@@ -58,6 +64,8 @@ export interface EmulatorEvents {
   received: [{ conversationId: string; message: unknown }];
   /** A text-to-speech request or stream-input connection ended (done, refused, dropped or aborted). */
   tts: [TtsRecord];
+  /** A speech-to-text request or realtime session ended (done, refused, dropped or aborted). */
+  stt: [SttRecord];
 }
 
 export interface WaitForOptions {
@@ -67,7 +75,7 @@ export interface WaitForOptions {
 export interface EmulatorCore {
   /** Handles a request if its path is one of the emulator's; returns false otherwise (so middleware can fall through). */
   handleRequest(req: IncomingMessage, res: ServerResponse): boolean;
-  /** Takes a WebSocket upgrade on `/v1/convai/conversation` or `…/stream-input`; returns false for other paths. */
+  /** Takes a WebSocket upgrade on `/v1/convai/conversation`, `…/stream-input` or `/v1/speech-to-text/realtime`; false for other paths. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   readonly agents: Map<string, Agent>;
   /** Every conversation, newest last. */
@@ -85,6 +93,10 @@ export interface EmulatorCore {
   readonly ttsRequests: TtsRecord[];
   /** Faults for the next text-to-speech request or stream-input connection to `voiceId` (or any voice). */
   injectTtsFaults(faults: TtsFaults, voiceId?: string): void;
+  /** Every speech-to-text request and realtime session, newest last (the newest 500). */
+  readonly sttRequests: SttRecord[];
+  /** Faults for the next speech-to-text request or realtime session. */
+  injectSttFaults(faults: SttFaults): void;
   /** A signature as `get-signed-url` would mint; `ttlSeconds` may be negative for an expired one. */
   sign(agentId: string, options?: { ttlSeconds?: number; singleUse?: boolean }): string;
   /** Consumes a token from `POST /v1/single-use-token/{type}`: true once, if it exists, is of `type` and has not expired. */
@@ -221,6 +233,19 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
     options.voices,
   );
 
+  const stt = new SpeechToText({
+    log,
+    json,
+    fail,
+    authorized,
+    acceptsKey: (key) => !!key && (options.apiKey === undefined || key === options.apiKey),
+    consumeSingleUseToken,
+    finished: (record) => events.emit('stt', record),
+    maxFileBytes: options.sttMaxFileBytes ?? 1_000_000_000,
+    maxDurationSeconds: options.sttMaxDurationSeconds ?? 4.5 * 3600,
+    maxFrameBytes: options.maxFrameBytes ?? 1024 * 1024,
+  });
+
   const routes: [string, RegExp, (req: IncomingMessage, res: ServerResponse, m: string[], url: URL) => void][] = [
     [
       'GET',
@@ -313,6 +338,7 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
       },
     ],
     ...tts.routes,
+    ...stt.routes,
     [
       'GET',
       /^\/_emulator\/health$/,
@@ -342,6 +368,23 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
       },
     ],
     ['GET', /^\/_emulator\/tts$/, (_req, res) => json(res, 200, tts.records)],
+    ['GET', /^\/_emulator\/stt$/, (_req, res) => json(res, 200, stt.records)],
+    [
+      'POST',
+      /^\/_emulator\/stt-faults$/,
+      (req, res) => {
+        void readBody(req)
+          .then((text) => {
+            try {
+              stt.injectFaults(parseSttFaults(JSON.parse(text)));
+            } catch (error) {
+              return fail(res, 422, 'invalid_request', (error as Error).message);
+            }
+            json(res, 200, { ok: true });
+          })
+          .catch(() => fail(res, 413, 'payload_too_large', 'The request body is too large.'));
+      },
+    ],
     [
       'POST',
       /^\/_emulator\/tts-faults$/,
@@ -413,6 +456,7 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
 
   const handleUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (tts.handleUpgrade(req, socket, head)) return true;
+    if (stt.handleUpgrade(req, socket, head)) return true;
     const url = new URL(req.url ?? '/', 'http://emulator');
     if (url.pathname !== '/v1/convai/conversation') return false;
     socket.on('error', (error) => log('warn', `socket error: ${error.message}`));
@@ -511,10 +555,13 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
     addVoice: (definition) => tts.addVoice(definition),
     ttsRequests: tts.records,
     injectTtsFaults: (faults, voiceId) => tts.faults.inject(faults, voiceId),
+    sttRequests: stt.records,
+    injectSttFaults: (faults) => stt.injectFaults(faults),
     waitFor,
     closeSessions: () => {
       sockets.forEach((ws) => ws.close(1001, 'Emulator shutting down'));
       tts.closeSockets();
+      stt.closeSockets();
     },
   };
 }

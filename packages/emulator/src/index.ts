@@ -3,8 +3,12 @@ export type { Emulator, EmulatorCore, EmulatorEvents, EmulatorOptions, Refusal }
 export { AgentConfigError, CLIENT_EVENTS, DEMO_AGENT, parseAgentsJson, resolveAgent } from './agents.ts';
 export type { Agent, AgentDefinition, AudioFormat, ClientToolDefinition, Faults, ReplyRule } from './agents.ts';
 export type { ConversationRecord, TranscriptEntry } from './store.ts';
-export { recognize, synthesize, toWav } from './speech.ts';
-export type { Alignment, Recognition, SynthesizedSpeech } from './speech.ts';
+export { recognize, recognizeTimed, speechWav, synthesize, toWav } from './speech.ts';
+export type { Alignment, Recognition, SynthesizedSpeech, TimedCharacter, TimedRecognition } from './speech.ts';
+export type { SttRecord } from './stt.ts';
+export type { ScribeError, SttFaults } from './stt-faults.ts';
+export { UNRECOGNIZED } from './transcript.ts';
+export type { TranscriptWord } from './transcript.ts';
 export { BUILT_IN_VOICES } from './voices.ts';
 export type { Voice, VoiceDefinition, VoiceSettings } from './voices.ts';
 export { MODELS } from './models.ts';

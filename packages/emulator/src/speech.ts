@@ -30,6 +30,19 @@ export interface Recognition {
   confidence: number;
 }
 
+/** One recognised character and where its slots are in the audio (ms from the first sample). */
+export interface TimedCharacter {
+  text: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** A recognition with where each character was heard, and the utterance's slot length (it differs by speed). */
+export interface TimedRecognition extends Recognition {
+  characters: TimedCharacter[];
+  slotMs: number;
+}
+
 // Low tones on a 100 Hz grid, high tones on a 200 Hz grid: all inside the 300–3400 Hz telephone band, so
 // they survive 8 kHz rates and the browser's processing.
 const LOW = [400, 500, 600, 700, 800, 900, 1000, 1100, 1200, 1300];
@@ -350,6 +363,8 @@ interface Grid {
 interface GridReading {
   score: number;
   slots: SlotReading[];
+  /** Tick where each slot read starts (edges followed when tracking). */
+  starts: number[];
   /** Tick of the first silent slot, if reading stopped at silence rather than at the end of the buffer. */
   silenceAt: number | undefined;
   end: number; // tick where the last slot read ends
@@ -373,6 +388,7 @@ function readGrid(an: Analysis, grid: Grid, maxSlots: number, track = false): Gr
   const dip = Math.max(1, Math.round((RAMP_MS / 2) * an.ticksPerMs));
   const reach = Math.round(Math.min(MAX_SHIFT_MS * an.ticksPerMs, 0.3 * period));
   const slots: SlotReading[] = [];
+  const starts: number[] = [];
   let puritySum = 0;
   let edgePower = 0;
   let centrePower = 0;
@@ -401,6 +417,7 @@ function readGrid(an: Analysis, grid: Grid, maxSlots: number, track = false): Gr
     previous = power;
     const reading = readSlot(an, a, b, track ? tenMs : b - a);
     slots.push(reading);
+    starts.push(s);
     puritySum += reading.purity;
     const c = Math.round(s + period / 2);
     centrePower += an.power(c - dip, c + dip);
@@ -408,7 +425,7 @@ function readGrid(an: Analysis, grid: Grid, maxSlots: number, track = false): Gr
   }
   const count = slots.length;
   const end = Math.round(start + count * period + shift);
-  if (count === 0 || centrePower <= 0) return { score: 0, slots, silenceAt, end, jumps, contrast: 0 };
+  if (count === 0 || centrePower <= 0) return { score: 0, slots, starts, silenceAt, end, jumps, contrast: 0 };
   // Edges between slots, and the next slot's start if the buffer ends in it (partial input); the edges
   // next to the silence around the utterance would be dips whatever the grid.
   let edges = count - 1;
@@ -419,7 +436,7 @@ function readGrid(an: Analysis, grid: Grid, maxSlots: number, track = false): Gr
   const contrast = edges === 0 ? 1 : Math.max(0, 1 - edgePower / edges / (centrePower / count));
   // Edges are followed to get over glitches, not to make up for a wrong slot length: jumps cost.
   const steady = 1 - jumps / count;
-  return { score: (puritySum / count) * contrast * steady, slots, silenceAt, end, jumps, contrast };
+  return { score: (puritySum / count) * contrast * steady, slots, starts, silenceAt, end, jumps, contrast };
 }
 
 /**
@@ -449,10 +466,19 @@ function isHeader(slot: SlotReading, i: number): boolean {
   return i >= HEADER.length || (slot.cell === HEADER[i] && slot.purity >= PURITY_MIN);
 }
 
-const NOT_RECOGNIZED: Recognition = { text: '', recognized: false, confidence: 0 };
+const NOT_RECOGNIZED: TimedRecognition = { text: '', recognized: false, confidence: 0, characters: [], slotMs: 0 };
 
 /** Decode one utterance (speech segment with some silence around it, arbitrary start offset, arbitrary gain). */
 export function recognize(samples: Float32Array, sampleRate: number): Recognition {
+  const { text, recognized, confidence } = recognizeTimed(samples, sampleRate);
+  return { text, recognized, confidence };
+}
+
+/**
+ * `recognize`, plus where each character is: from the start of its first slot to the end of its last, as the
+ * decoder found the slot edges (so within a few ms of the alignment text to speech reported for it).
+ */
+export function recognizeTimed(samples: Float32Array, sampleRate: number): TimedRecognition {
   if (!(sampleRate >= 6000) || samples.length < (sampleRate * MIN_SLOT_MS) / 1000) return NOT_RECOGNIZED;
   const an = new Analysis(samples, sampleRate);
   if (an.peak < 1e-7) return NOT_RECOGNIZED;
@@ -515,7 +541,7 @@ export function recognize(samples: Float32Array, sampleRate: number): Recognitio
   const { grid, reading } = best;
   const { slots, silenceAt } = reading;
   const confidence = slots.reduce((sum, s) => sum + s.purity, 0) / Math.max(1, slots.length);
-  const fail: Recognition = { text: '', recognized: false, confidence };
+  const fail: TimedRecognition = { ...NOT_RECOGNIZED, confidence };
   if (slots.some((s) => s.purity < PURITY_MIN)) return fail;
   // Glitches are rare; many jumps mean a wrong slot length was being dragged along the real edges. And
   // the true grid has dips at (nearly) all its edges, unlike half or 1.5 times the slot length.
@@ -527,25 +553,38 @@ export function recognize(samples: Float32Array, sampleRate: number): Recognitio
   }
 
   let text = '';
+  const characters: TimedCharacter[] = [];
   const cells = slots.slice(HEADER.length).map((s) => s.cell);
+  const ms = (tick: number) => Math.max(0, (tick * an.tick * 1000) / sampleRate);
+  // Slot k of the text spans from its start to the next slot's start (the last: one period).
+  const edge = (k: number) => {
+    const i = HEADER.length + k;
+    return reading.starts[i] ?? (reading.starts[i - 1] ?? grid.start) + grid.period;
+  };
   for (let i = 0; i < cells.length;) {
     const cell = cells[i] ?? 0;
+    let ch: string;
+    let size: number;
     if (cell < ESCAPE) {
-      text += String.fromCodePoint(cell + 32);
-      i += 1;
+      ch = String.fromCodePoint(cell + 32);
+      size = 1;
     } else if (cell === ESCAPE || cell === ESCAPE_HIGH) {
       const digits = cells.slice(i + 1, i + 4);
       if (digits.length < 3) break; // incomplete trailing character (partial input)
       const [d0 = 0, d1 = 0, d2 = 0] = digits;
       const cp = d0 * 10_000 + d1 * 100 + d2 + (cell === ESCAPE_HIGH ? 1_000_000 : 0);
       if (cp > 0x10ffff) return fail;
-      text += String.fromCodePoint(cp);
-      i += 4;
+      ch = String.fromCodePoint(cp);
+      size = 4;
     } else {
       return fail;
     }
+    text += ch;
+    characters.push({ text: ch, startMs: ms(edge(i)), endMs: ms(edge(i + size)) });
+    i += size;
   }
-  return { text, recognized: true, confidence };
+  const slotMs = Math.round((grid.period * an.tick * 1000) / sampleRate);
+  return { text, recognized: true, confidence, characters, slotMs };
 }
 
 /** WAV (PCM16 mono) bytes for a fake microphone file; optional leading/trailing silence in ms. */
@@ -580,4 +619,20 @@ export function toWav(
     view.setInt16(44 + (lead + i) * 2, Math.round(s < 0 ? s * 32768 : s * 32767), true);
   }
   return bytes;
+}
+
+/**
+ * A WAV of the emulator's speech for `text`: what a test plays as Chromium's fake microphone
+ * (`--use-file-for-fake-audio-capture`) or uploads to speech to text, and the emulator hears back as `text`.
+ */
+export function speechWav(
+  text: string,
+  options: { sampleRate?: number; speed?: number; leadingSilenceMs?: number; trailingSilenceMs?: number } = {},
+): Uint8Array {
+  const sampleRate = options.sampleRate ?? 48_000;
+  const { samples } = synthesize(text, sampleRate, { speed: options.speed });
+  return toWav(samples, sampleRate, {
+    leadingSilenceMs: options.leadingSilenceMs ?? 500,
+    trailingSilenceMs: options.trailingSilenceMs ?? 500,
+  });
 }
