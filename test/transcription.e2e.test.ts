@@ -1,0 +1,206 @@
+// Speech to text in Chromium against the emulator, through the demo server's routes (the token endpoint holds the
+// key): the fake microphone plays a WAV the emulator's synthesiser made. Realtime: partial then committed text equal
+// to what was said, a dropped socket and a used token resumed with a fresh token (the text kept), and the typed
+// errors when it cannot go on. Batch: a recorded take uploaded to the speech-to-text route comes back word for word
+// with timings.
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { synthesize, toWav } from '../packages/emulator/src/index.ts';
+import { wavFile } from './support/client-page.ts';
+import { startDemo, type DemoServer } from './support/demo-server.ts';
+import { launchBrowser, type WidgetBrowser } from './support/widget-site.ts';
+
+const repo = fileURLToPath(new URL('..', import.meta.url));
+const RATE = 48_000;
+
+let demo: DemoServer;
+beforeAll(async () => {
+  demo = await startDemo();
+});
+afterAll(() => demo?.close());
+
+let browser: WidgetBrowser | undefined;
+afterEach(async () => {
+  await browser?.close();
+  browser = undefined;
+});
+
+/** A fake microphone: silence, then each phrase in the emulator's voice with `gapMs` of silence after it. */
+function micSaying(phrases: string[], { leadMs = 800, gapMs = 2500 } = {}) {
+  const parts = phrases.map((phrase) => synthesize(phrase, RATE).samples);
+  const gap = Math.round((gapMs * RATE) / 1000);
+  const all = new Float32Array(parts.reduce((sum, part) => sum + part.length + gap, 0));
+  let offset = 0;
+  for (const part of parts) {
+    all.set(part, offset);
+    offset += part.length + gap;
+  }
+  return wavFile(toWav(all, RATE, { leadingSilenceMs: leadMs, trailingSilenceMs: 2000 }));
+}
+
+async function openWithMic(phrases: string[], options?: { leadMs?: number; gapMs?: number }): Promise<Page> {
+  browser = await launchBrowser({ micWav: micSaying(phrases, options) });
+  const page = await browser.open(demo.url);
+  // The engine as the demo's Vite server serves it (a module script: evaluate's code cannot import).
+  await page.addScriptTag({
+    type: 'module',
+    content: `import * as core from '/@fs${repo}packages/core/src/index.ts'; window.core = core;`,
+  });
+  await page.waitForFunction(() => 'core' in window);
+  return page;
+}
+
+interface Seen {
+  status: string;
+  partial: string;
+  text: string;
+  committed: { text: string; words: { text: string; start: number; end: number; type: string }[] }[];
+  error: { code: string; message: string } | null;
+}
+
+/**
+ * Starts a RealtimeTranscriber in the page on the fake microphone; every snapshot lands in `window.seen`.
+ * `badTokens`: how many of the first tokens are replaced by one the service refuses (as if it had expired).
+ */
+async function startRealtime(page: Page, options: { badTokens?: number; commitStrategy?: 'vad' | 'manual' } = {}) {
+  await page.evaluate(
+    async ({ badTokens, commitStrategy }) => {
+      const w = window as unknown as Record<string, unknown>;
+      const { RealtimeTranscriber } = w.core as typeof import('../packages/core/src/index.ts');
+      const seen: unknown[] = [];
+      let tokens = 0;
+      const fresh = async () => {
+        const res = await fetch('/api/elevenlabs/single-use-token/realtime_scribe', { method: 'POST' });
+        return ((await res.json()) as { token: string }).token;
+      };
+      // The emulator refuses an unknown token as it refuses an expired or used one: auth_error, then close.
+      const used = 'expired-single-use-token';
+      const transcriber = new RealtimeTranscriber({
+        baseUri: location.origin.replace(/^http/, 'ws'),
+        commitStrategy,
+        getToken: async () => (tokens++ < badTokens ? used : fresh()),
+      });
+      transcriber.subscribe(() => seen.push(transcriber.getSnapshot()));
+      w.seen = seen;
+      w.transcriber = transcriber;
+      w.tokens = () => tokens;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      w.stream = stream;
+      w.started = transcriber.start(stream).then(
+        () => 'ok',
+        (error: { code: string }) => error.code,
+      );
+    },
+    { badTokens: options.badTokens ?? 0, commitStrategy: options.commitStrategy ?? 'vad' },
+  );
+}
+
+const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: Seen[] }).seen);
+const snapshot = async (page: Page) => (await seen(page)).at(-1)!;
+const waitFor = (page: Page, test: string, timeout = 20_000) =>
+  page.waitForFunction(
+    `(() => { const s = window.seen.at(-1); return !!s && (${test}); })()`,
+    undefined,
+    { timeout, polling: 100 },
+  );
+const stop = (page: Page) =>
+  page.evaluate(async () => {
+    const w = window as unknown as { transcriber: { stop(): Promise<void> }; stream: MediaStream };
+    await w.transcriber.stop();
+    for (const track of w.stream.getTracks()) track.stop();
+  });
+const injectFaults = async (faults: Record<string, unknown>) => {
+  const res = await fetch(new URL('/_emulator/stt-faults', demo.url), { method: 'POST', body: JSON.stringify(faults) });
+  expect(res.status, await res.text()).toBe(200);
+};
+const sttRecords = async () => (await (await fetch(new URL('/_emulator/stt', demo.url))).json()) as unknown[];
+
+describe('realtime transcription', () => {
+  it('shows the words as partial text, then commits exactly what was said, with word timings', async () => {
+    const page = await openWithMic(['hello world', 'the second part']);
+    await startRealtime(page);
+    await waitFor(page, "s.committed.length >= 2", 30_000);
+    await stop(page);
+    const history = await seen(page);
+    const last = history.at(-1)!;
+    expect(last.status).toBe('done');
+    expect(last.text).toBe('hello world the second part');
+    expect(last.committed.map((c) => c.text)).toEqual(['hello world', 'the second part']);
+    // Partial text came first, and grew into what was committed.
+    const firstPartial = history.findIndex((s) => s.partial !== '');
+    const firstCommit = history.findIndex((s) => s.committed.length > 0);
+    expect(firstPartial).toBeGreaterThanOrEqual(0);
+    expect(firstPartial).toBeLessThan(firstCommit);
+    expect('hello world'.startsWith(history[firstPartial]!.partial)).toBe(true);
+    // Timings: words in order, each with a start before its end, on the session's clock.
+    const words = last.committed[0]!.words.filter((w) => w.type === 'word');
+    expect(words.map((w) => w.text)).toEqual(['hello', 'world']);
+    expect(words[0]!.start).toBeLessThan(words[0]!.end);
+    expect(words[0]!.end).toBeLessThanOrEqual(words[1]!.start);
+    expect(history.some((s) => s.status === 'transcribing')).toBe(true);
+  });
+
+  it('manual commit: nothing is committed until asked, then all of it', async () => {
+    const page = await openWithMic(['press to commit'], { gapMs: 500 });
+    await startRealtime(page, { commitStrategy: 'manual' });
+    await waitFor(page, "s.partial === 'press to commit'");
+    expect((await snapshot(page)).committed).toEqual([]);
+    await page.evaluate(() => (window as unknown as { transcriber: { commit(): void } }).transcriber.commit());
+    await waitFor(page, 's.committed.length === 1');
+    expect((await snapshot(page)).text).toBe('press to commit');
+  });
+
+  it('a dropped socket is resumed with a fresh token, and no word is lost or doubled', async () => {
+    // The first session is cut (no close frame) while the second phrase is being said.
+    await injectFaults({ drop_after_ms: 3500 });
+    const before = (await sttRecords()).length;
+    const page = await openWithMic(['before the drop', 'after the drop'], { gapMs: 2500 });
+    await startRealtime(page);
+    await waitFor(page, 's.committed.length >= 2', 40_000);
+    await stop(page);
+    const history = await seen(page);
+    expect(history.at(-1)!.text).toBe('before the drop after the drop');
+    // It went back to connecting once, keeping the committed text, and a second session carried on.
+    const reconnecting = history.findIndex((s, i) => i > 0 && s.status === 'connecting');
+    expect(reconnecting).toBeGreaterThan(0);
+    expect(history[reconnecting]!.text).toBe(history[reconnecting - 1]!.text);
+    expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(2);
+    expect((await sttRecords()).length - before).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a session ended by the service (session time limit) is resumed too', async () => {
+    await injectFaults({ error_after_ms: 3000, error_type: 'session_time_limit_exceeded' });
+    const page = await openWithMic(['one more time', 'still here']);
+    await startRealtime(page);
+    await waitFor(page, 's.committed.length >= 2', 40_000);
+    await stop(page);
+    expect((await snapshot(page)).text).toBe('one more time still here');
+    expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(2);
+  });
+
+  it('an expired token is replaced by a fresh one', async () => {
+    const page = await openWithMic(['fresh token']);
+    await startRealtime(page, { badTokens: 1 });
+    await waitFor(page, 's.committed.length >= 1');
+    expect((await snapshot(page)).text).toBe('fresh token');
+    expect(await page.evaluate(() => (window as unknown as { started: Promise<string> }).started)).toBe('ok');
+  });
+
+  it('tokens that are always refused end in a typed auth error', async () => {
+    const page = await openWithMic(['never heard']);
+    await startRealtime(page, { badTokens: 99 });
+    await waitFor(page, "s.status === 'error'");
+    expect((await snapshot(page)).error?.code).toBe('auth');
+    expect(await page.evaluate(() => (window as unknown as { started: Promise<string> }).started)).toBe('auth');
+  });
+
+  it('a used-up quota is a typed quota error, not a reconnection loop', async () => {
+    await injectFaults({ quota_exceeded: true });
+    const page = await openWithMic(['no quota']);
+    await startRealtime(page);
+    await waitFor(page, "s.status === 'error'");
+    expect((await snapshot(page)).error?.code).toBe('quota');
+    expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(1);
+  });
+});
