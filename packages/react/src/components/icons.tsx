@@ -58,3 +58,21 @@ export const DownloadIcon = () => (
     <path d="M11 4h2v8.2l3.3-3.3 1.4 1.4-5.7 5.7-5.7-5.7 1.4-1.4 3.3 3.3V4ZM5 18h14v2H5v-2Z" />
   </Icon>
 );
+
+export const RecordIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="6.5" />
+  </Icon>
+);
+
+export const StopIcon = () => (
+  <Icon>
+    <rect x="6.5" y="6.5" width="11" height="11" rx="1.5" />
+  </Icon>
+);
+
+export const DiscardIcon = () => (
+  <Icon>
+    <path d="M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 5h12l-1 13H7L6 8Zm4 2v9h1.5v-9H10Zm2.5 0v9H14v-9h-1.5Z" />
+  </Icon>
+);
