@@ -1,4 +1,5 @@
-// Every answer is JSON and never cached; errors are `{ "error": { "code", "message" } }` with a stable code.
+// Every answer is never cached; errors are `{ "error": { "code", "message" } }` with a stable code. Answers are JSON
+// but for the speech routes, whose audio streams through as it arrives.
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -16,7 +17,8 @@ export class ApiError extends Error {
 export interface Answer {
   status: number;
   headers: Record<string, string>;
-  body: string | null;
+  /** A stream is written through as it arrives (the text-to-speech audio), never collected first. */
+  body: string | ReadableStream<Uint8Array> | null;
 }
 
 export function json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
@@ -32,3 +34,31 @@ export function errorAnswer(error: ApiError, headers: Record<string, string> = {
 }
 
 export const toResponse = ({ status, headers, body }: Answer) => new Response(body, { status, headers });
+
+/** ElevenLabs' `{ detail: { message } }` or FastAPI's `{ detail: [{ msg }] }`, if any. */
+export function upstreamMessage(body: unknown): string | undefined {
+  const detail = (body as { detail?: unknown })?.detail;
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail))
+    return (
+      detail
+        .map((d) => (d as { msg?: string })?.msg)
+        .filter(Boolean)
+        .join('; ') || undefined
+    );
+  const message = (detail as { message?: unknown })?.message;
+  return typeof message === 'string' ? message : undefined;
+}
+
+/** ElevenLabs' machine-readable `{ detail: { status } }`, if any. */
+export function upstreamStatus(body: unknown): string | undefined {
+  const status = ((body as { detail?: unknown })?.detail as { status?: unknown })?.status;
+  return typeof status === 'string' ? status : undefined;
+}
+
+/** An unexpected error as one line (its cause too: fetch puts the reason there). Redact before logging. */
+export function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.name}: ${error.message}${cause}`;
+}

@@ -1,10 +1,21 @@
 // The token endpoint: one web-standard `Request → Response` handler that mints ElevenLabs signed URLs and tokens
 // so the browser never holds the API key. Adapters for Node and Express are in ./node.ts.
 import { ipOf } from './client-ip.ts';
-import { type Answer, ApiError, errorAnswer, json, toResponse } from './errors.ts';
+import {
+  type Answer,
+  ApiError,
+  describe,
+  errorAnswer,
+  json,
+  toResponse,
+  upstreamMessage,
+  upstreamStatus,
+} from './errors.ts';
 import { answerers, type Incoming, webRequest } from './incoming.ts';
-import { MemoryRateLimitStore, type RateLimitHit, type RateLimitStore } from './rate-limit.ts';
+import { MemoryRateLimitStore, type RateLimitHit, type RateLimitStore, type UsageLimit } from './rate-limit.ts';
 import { redact } from './redact.ts';
+import type { SpeechContext } from './speech-upstream.ts';
+import { textToSpeech, type TextToSpeechOptions } from './text-to-speech.ts';
 
 export type SingleUseTokenType = 'realtime_scribe' | 'tts_websocket';
 const SINGLE_USE_TYPES: readonly SingleUseTokenType[] = ['realtime_scribe', 'tts_websocket'];
@@ -73,11 +84,16 @@ export interface TokenHandlerOptions {
   timeoutMs?: number;
   /** Receives one line per request and per failure; never the API key. Default: none. */
   logger?: Logger;
+  /** Turns on `POST {basePath}/text-to-speech` (see ./text-to-speech.ts). Default: off (404). */
+  textToSpeech?: TextToSpeechOptions;
 }
 
 const AGENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** Creates the handler. Routes: GET signed-url, GET conversation-token, POST single-use-token/{type}, GET health. */
+/**
+ * Creates the handler. Routes: GET signed-url, GET conversation-token, POST single-use-token/{type}, GET health, and
+ * POST text-to-speech when `textToSpeech` is set.
+ */
 export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   if (!options || !options.agents) {
     throw new TypeError('createTokenHandler: `agents` is required (the agent ids this endpoint may sign for).');
@@ -88,6 +104,12 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   if (options.rateLimit && !(options.rateLimit.windowMs > 0)) {
     throw new TypeError('createTokenHandler: `rateLimit.windowMs` must be a positive number of milliseconds.');
   }
+  if (options.textToSpeech && !options.textToSpeech.voices) {
+    throw new TypeError(
+      'createTokenHandler: `textToSpeech.voices` is required (the voice ids it may speak with, or `() => true`).',
+    );
+  }
+  checkUsageLimit('textToSpeech.characterLimit', options.textToSpeech?.characterLimit);
   // Trimmed: a key read from a file or a secret store often ends in a newline, which no header can carry.
   const apiKey = (
     options.apiKey ?? (typeof process !== 'undefined' ? process.env?.ELEVENLABS_API_KEY : undefined)
@@ -147,35 +169,64 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     return typeof result === 'string' ? result : result.userId;
   };
 
-  const limit = async (request: Incoming, userId: string | undefined) => {
-    if (!rateLimit) return;
-    const ip = userId
-      ? undefined
-      : rateLimit.clientIp
-        ? rateLimit.clientIp(webRequest(request))
-        : ipOf(request, rateLimit.trustProxy);
-    if (!userId && !ip && !warnedUnknownIp) {
+  /** Whose requests and usage are counted together: the user from `authorize`, else the client IP. */
+  const callerKey = (request: Incoming, userId: string | undefined) => {
+    if (userId) return `user:${userId}`;
+    const ip = rateLimit?.clientIp ? rateLimit.clientIp(webRequest(request)) : ipOf(request, rateLimit?.trustProxy);
+    if (!ip && !warnedUnknownIp) {
       warnedUnknownIp = true;
       log?.warn(
         'rate limit: the client IP is unknown here, so anonymous callers share one limit; set rateLimit.clientIp',
       );
     }
-    const key = userId ? `user:${userId}` : `ip:${ip ?? 'unknown'}`;
-    let hit: RateLimitHit;
+    return `ip:${ip ?? 'unknown'}`;
+  };
+
+  /** Adds `cost` to a count; fails closed, since without counts nothing is limited and anyone could spend the key. */
+  const hit = async (store: RateLimitStore, key: string, windowMs: number, cost: number): Promise<RateLimitHit> => {
     try {
-      hit = await rateLimit.store.hit(key, rateLimit.windowMs);
+      return await store.hit(key, windowMs, cost);
     } catch (error) {
-      // Fail closed: without counts, nothing is limited, and anyone could spend the key.
       log?.error('rate limit store failed', { error: redact(describe(error), apiKey) });
       throw new ApiError(503, 'rate_limit_unavailable', 'The rate limiter is unavailable; try again shortly.');
     }
-    const { count, resetMs } = hit;
-    if (count > rateLimit.limit) {
-      const retryAfter = Math.max(1, Math.ceil(resetMs / 1000));
-      throw new ApiError(429, 'rate_limited', `Too many requests; try again in ${retryAfter} s.`, {
-        'retry-after': String(retryAfter),
-      });
-    }
+  };
+
+  const tooMany = (message: string, resetMs: number) => {
+    const retryAfter = Math.max(1, Math.ceil(resetMs / 1000));
+    return new ApiError(429, 'rate_limited', `${message}; try again in ${retryAfter} s.`, {
+      'retry-after': String(retryAfter),
+    });
+  };
+
+  const limit = async (request: Incoming, userId: string | undefined) => {
+    if (!rateLimit) return;
+    const { count, resetMs } = await hit(rateLimit.store, callerKey(request, userId), rateLimit.windowMs, 1);
+    if (count > rateLimit.limit) throw tooMany('Too many requests', resetMs);
+  };
+
+  /**
+   * A speech route's usage charger: `cost` units (`unit`: characters, seconds) against `usage`, per caller. A request
+   * over the budget is refused and its cost given back, so a refused request spends nothing.
+   */
+  const charger = (
+    request: Incoming,
+    userId: string | undefined,
+    usage: Required<UsageLimit> | undefined,
+    unit: string,
+  ) => {
+    return async (cost: number) => {
+      if (!usage) return async () => {};
+      const { store } = usage;
+      const key = `${unit}:${callerKey(request, userId)}`;
+      const { count, resetMs } = await hit(store, key, usage.windowMs, cost);
+      const refund = async () => void (await store.hit(key, usage.windowMs, -cost).catch(() => {}));
+      if (count > usage.limit) {
+        await refund();
+        throw tooMany(`This would pass the ${usage.limit} ${unit} allowed per window`, resetMs);
+      }
+      return refund;
+    };
   };
 
   /**
@@ -276,6 +327,17 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     return agentId;
   };
 
+  /** What a speech route needs from here, for one request. */
+  const speechContext = (
+    request: Incoming,
+    userId: string | undefined,
+    usage: Required<UsageLimit> | undefined,
+    unit: string,
+  ) =>
+    ({ apiKey, apiOrigin, log, timeoutMs, charge: charger(request, userId, usage, unit) }) satisfies SpeechContext & {
+      timeoutMs: number;
+    };
+
   type Route = (request: Incoming, url: URL, userId: string | undefined, param?: string) => Promise<unknown>;
   /** `limited`: behind `authorize` and the rate limit. `params`: the values of the one more path segment it takes. */
   const routes: Record<string, { method: 'GET' | 'POST'; run: Route; limited: boolean; params?: readonly string[] }> = {
@@ -312,6 +374,19 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       },
     },
   };
+  /** A usage budget with its store: its own, else the request limit's, else one in memory. */
+  const usageLimit = (usage: UsageLimit | undefined): Required<UsageLimit> | undefined =>
+    usage && { ...usage, store: usage.store ?? rateLimit?.store ?? new MemoryRateLimitStore() };
+  const tts = options.textToSpeech;
+  const characterLimit = usageLimit(tts?.characterLimit);
+  if (tts) {
+    routes['text-to-speech'] = {
+      method: 'POST',
+      limited: true,
+      run: async (request, _url, userId) =>
+        new Streamed(await textToSpeech(speechContext(request, userId, characterLimit, 'characters'), tts, request)),
+    };
+  }
 
   const answer = async (request: Incoming): Promise<Answer> => {
     const started = Date.now();
@@ -350,6 +425,10 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       const userId = route.limited ? await identify(request) : undefined;
       if (route.limited) await limit(request, userId);
       const body = await route.run(request, url, userId, param);
+      if (body instanceof Streamed) {
+        status = body.answer.status;
+        return { ...body.answer, headers: { ...body.answer.headers, ...corsHeaders(origin) } };
+      }
       status = 200;
       return json(200, body, corsHeaders(origin));
     } catch (error) {
@@ -368,32 +447,15 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   return Object.assign(handleTokenRequest, { basePath });
 }
 
-/** ElevenLabs' `{ detail: { message } }` or FastAPI's `{ detail: [{ msg }] }`, if any. */
-function upstreamMessage(body: unknown): string | undefined {
-  const detail = (body as { detail?: unknown })?.detail;
-  if (typeof detail === 'string') return detail;
-  if (Array.isArray(detail))
-    return (
-      detail
-        .map((d) => (d as { msg?: string })?.msg)
-        .filter(Boolean)
-        .join('; ') || undefined
-    );
-  const message = (detail as { message?: unknown })?.message;
-  return typeof message === 'string' ? message : undefined;
+/** A route's answer as it is (a stream), not a value to send as JSON. */
+class Streamed {
+  constructor(readonly answer: Answer) {}
 }
 
-/** ElevenLabs' machine-readable `{ detail: { status } }`, if any. */
-function upstreamStatus(body: unknown): string | undefined {
-  const status = ((body as { detail?: unknown })?.detail as { status?: unknown })?.status;
-  return typeof status === 'string' ? status : undefined;
-}
-
-/** An unexpected error as one line (its cause too: fetch puts the reason there). Redact before logging. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
-  return `${error.name}: ${error.message}${cause}`;
+function checkUsageLimit(name: string, usage: UsageLimit | undefined) {
+  if (usage && !(usage.limit > 0 && usage.windowMs > 0)) {
+    throw new TypeError(`createTokenHandler: \`${name}\` needs a positive limit and windowMs.`);
+  }
 }
 
 /** The host of an `Origin` header value; `undefined` for `null` and anything else unparsable. */

@@ -12,6 +12,8 @@ export interface Incoming {
   readonly headers: { get(name: string): string | null };
   /** Only on the Node adapter's stand-in: the web `Request`, built once. */
   readonly toRequest?: () => Request;
+  /** Only on the Node adapter's stand-in: the body a parser mounted earlier (`express.json()`) has read already. */
+  readonly parsedBody?: unknown;
 }
 
 /** The web `Request` for your callbacks. */

@@ -2,6 +2,8 @@
 // Cloudflare Workers, Deno, Bun, Vercel and Netlify functions) call the handler directly.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { TLSSocket } from 'node:tls';
 import { clientAddresses } from './client-ip.ts';
 import type { Answer } from './errors.ts';
@@ -52,9 +54,12 @@ function toIncoming(req: IncomingMessage & { originalUrl?: string }): Incoming {
   if (parsed.username || parsed.password) throw new TypeError('A request URL cannot carry credentials.');
   const { headers } = req;
   let request: Request | undefined;
+  // Express's `req.body`, when a parser consumed the stream (then `toRequest` has no body to give).
+  const bodyRead = req.readableDidRead || req.readableEnded ? (req as { body?: unknown }).body : undefined;
   const incoming: Incoming = {
     url,
     method: req.method ?? 'GET',
+    parsedBody: bodyRead,
     headers: {
       get: (name) => {
         const value = headers[name.toLowerCase()];
@@ -85,9 +90,15 @@ export async function writeResponse(response: Response, res: ServerResponse) {
   res.end();
 }
 
-/** Writes an answer of `createTokenHandler` in one write, with its length. */
-function writeAnswer({ status, headers, body }: Answer, res: ServerResponse) {
+/** Writes an answer of `createTokenHandler` in one write, with its length; a stream as it arrives. */
+async function writeAnswer({ status, headers, body }: Answer, res: ServerResponse) {
   if (body === null) return void res.writeHead(status, headers).end();
+  if (typeof body !== 'string') {
+    res.writeHead(status, headers).flushHeaders();
+    // pipeline destroys the response if the stream fails (the browser sees a cut, not a clean end) and cancels the
+    // stream, and so the upstream request, when the browser goes away.
+    return pipeline(Readable.fromWeb(body as NodeReadableStream), res).catch(() => {});
+  }
   headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(status, headers).end(body);
 }

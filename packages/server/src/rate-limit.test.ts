@@ -29,6 +29,14 @@ describe('MemoryRateLimitStore', () => {
     expect(await store.hit('user:ada', 1_000)).toEqual({ count: 1, resetMs: 1_000 });
   });
 
+  it('adds a cost per hit (characters, seconds), reads with 0 and gives back with a negative cost', async () => {
+    const store = new MemoryRateLimitStore();
+    expect((await store.hit('characters:user:ada', 60_000, 120)).count).toBe(120);
+    expect((await store.hit('characters:user:ada', 60_000, 0)).count).toBe(120);
+    expect((await store.hit('characters:user:ada', 60_000, -20)).count).toBe(100);
+    expect((await store.hit('characters:user:ada', 60_000)).count).toBe(101);
+  });
+
   it('sweeps finished windows, so memory follows active callers rather than every caller ever seen', async () => {
     vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
     const store = new MemoryRateLimitStore();
@@ -86,6 +94,15 @@ describe('Redis store (real redis-server)', () => {
     expect((await store.hit('ip:a', 500)).count).toBe(2);
     await vi.waitFor(async () => expect(await client.exists(`${keys}ip:a`)).toBe(0), { timeout: 2_000 });
     expect((await store.hit('ip:a', 500)).count).toBe(1);
+  });
+
+  it('adds a cost per hit atomically, with the window set on the first', async () => {
+    const { evaluate } = await connect();
+    const store = createRedisRateLimitStore(evaluate, prefix());
+    const hits = await Promise.all(Array.from({ length: 10 }, () => store.hit('seconds:ip:a', 60_000, 7)));
+    expect(Math.max(...hits.map((h) => h.count))).toBe(70);
+    expect((await store.hit('seconds:ip:a', 60_000, -7)).count).toBe(63);
+    expect((await store.hit('seconds:ip:a', 60_000, 0)).resetMs).toBeGreaterThan(59_000);
   });
 
   it('repairs a counter that lost its expiry, so it can never block a caller forever', async () => {

@@ -1,15 +1,19 @@
-// Fixed-window rate limiting: an in-memory store for one process, a Redis store for many.
+// Fixed-window rate limiting: an in-memory store for one process, a Redis store for many. A hit has a cost (1 for a
+// request, the characters of a text, the seconds of a recording), so one store counts requests and usage alike.
 
 export interface RateLimitHit {
-  /** Hits in the current window, this one included. */
+  /** The sum of the costs in the current window, this hit's included. */
   count: number;
   /** ms until the window resets. */
   resetMs: number;
 }
 
-/** Where counts live. `hit` must count atomically, so concurrent requests never pass the limit together. */
+/**
+ * Where counts live. `hit` adds `cost` (default 1; may be 0 to read, or negative to give back) atomically, so
+ * concurrent requests never pass the limit together.
+ */
 export interface RateLimitStore {
-  hit(key: string, windowMs: number): Promise<RateLimitHit>;
+  hit(key: string, windowMs: number, cost?: number): Promise<RateLimitHit>;
 }
 
 /** Counts in this process's memory: right for one server; each machine counts alone. Finished windows are swept. */
@@ -17,7 +21,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
   #lastSweep = 0;
 
-  async hit(key: string, windowMs: number): Promise<RateLimitHit> {
+  async hit(key: string, windowMs: number, cost = 1): Promise<RateLimitHit> {
     const now = Date.now();
     if (now - this.#lastSweep > windowMs) this.#sweep(now);
     let window = this.#windows.get(key);
@@ -25,7 +29,7 @@ export class MemoryRateLimitStore implements RateLimitStore {
       window = { count: 0, resetAt: now + windowMs };
       this.#windows.set(key, window);
     }
-    window.count++;
+    window.count += cost;
     return { count: window.count, resetMs: window.resetAt - now };
   }
 
@@ -48,9 +52,9 @@ export class MemoryRateLimitStore implements RateLimitStore {
  */
 export type RedisEval = (script: string, keys: string[], args: string[]) => Promise<unknown>;
 
-// INCR and the expiry in one atomic step; returns [count, ms left].
-const HIT = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+// INCRBY and the expiry in one atomic step; returns [count, ms left]. A new key (or one that lost its expiry) gets
+// the window.
+const HIT = `local n = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
 return {n, ttl}`;
@@ -58,10 +62,18 @@ return {n, ttl}`;
 /** Counts in Redis, so every instance of the endpoint shares one limit. */
 export function createRedisRateLimitStore(evaluate: RedisEval, prefix = 'elevenkit:rl:'): RateLimitStore {
   return {
-    async hit(key, windowMs) {
-      const reply = await evaluate(HIT, [prefix + key], [String(windowMs)]);
+    async hit(key, windowMs, cost = 1) {
+      const reply = await evaluate(HIT, [prefix + key], [String(windowMs), String(cost)]);
       const [count, ttl] = (reply as (number | string)[]).map(Number);
       return { count: count!, resetMs: ttl! };
     },
   };
+}
+
+/** A budget per user (or client IP) per window, in the route's own unit (characters of text, seconds of audio). */
+export interface UsageLimit {
+  limit: number;
+  windowMs: number;
+  /** Where the usage is counted. Default: `rateLimit.store` if you set one, else in memory. */
+  store?: RateLimitStore;
 }

@@ -73,7 +73,9 @@ async function call(url: string, init?: RequestInit): Promise<Answer> {
   const response = await fetch(url, init);
   const text = await response.text();
   seen.push(`${response.status} ${JSON.stringify([...response.headers])} ${text}`);
-  const body = text ? JSON.parse(text) : null;
+  // JSON, but for the speech routes' streams (NDJSON, audio), kept as text.
+  const body =
+    text && /^application\/json/.test(response.headers.get('content-type') ?? '') ? JSON.parse(text) : text || null;
   if (body?.error?.code) codesSeen.add(body.error.code);
   return { status: response.status, headers: response.headers, body };
 }
@@ -545,6 +547,221 @@ describe('rate limiting', () => {
   });
 });
 
+describe('the text-to-speech route: refusals and failures, every one without the key', () => {
+  const TTS = '/text-to-speech';
+  const speak = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const hello = speak({ text: 'Hello.', voice_id: 'JBFqnCBsd6RMkjVDRZzb' });
+  const tts = (options: Partial<TokenHandlerOptions> = {}): Partial<TokenHandlerOptions> => ({
+    textToSpeech: { voices: () => true },
+    ...options,
+  });
+  /** A stub answering every request with an error that echoes the key. */
+  const refusing = (status: number, detail: (echo: string) => unknown) => async () =>
+    tts({ apiOrigin: await stubUpstream((_req, res, echo) => sendJson(res, status, { detail: detail(echo) })) });
+
+  const rows: Row[] = [
+    { what: 'no text', path: TTS, init: speak({ voice_id: 'v' }), options: tts(), status: 400, code: 'invalid_text' },
+    {
+      what: 'bad voice id',
+      path: TTS,
+      init: speak({ text: 'x', voice_id: 'a/b' }),
+      options: tts(),
+      status: 400,
+      code: 'invalid_voice_id',
+    },
+    {
+      what: 'bad model id',
+      path: TTS,
+      init: speak({ text: 'x', voice_id: 'v', model_id: 'a b' }),
+      options: tts(),
+      status: 400,
+      code: 'invalid_model_id',
+    },
+    {
+      what: 'bad output format',
+      path: TTS,
+      init: speak({ text: 'x', voice_id: 'v', output_format: '?' }),
+      options: tts(),
+      status: 400,
+      code: 'invalid_output_format',
+    },
+    {
+      what: 'timestamps not a boolean',
+      path: TTS,
+      init: speak({ text: 'x', voice_id: 'v', timestamps: 1 }),
+      options: tts(),
+      status: 400,
+      code: 'invalid_timestamps',
+    },
+    { what: 'not JSON', path: TTS, init: speak('{"text":'), options: tts(), status: 400, code: 'invalid_body' },
+    {
+      what: 'not sent as JSON',
+      path: TTS,
+      init: { ...hello, headers: { 'content-type': 'text/plain' } },
+      options: tts(),
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      what: 'a body far over any text limit',
+      path: TTS,
+      init: speak({ text: 'x', voice_id: 'v', previous_text: 'p'.repeat(100_000) }),
+      options: tts({ textToSpeech: { voices: () => true, maxTextLength: 10 } }),
+      status: 413,
+      code: 'body_too_large',
+    },
+    {
+      what: 'text over maxTextLength',
+      path: TTS,
+      init: speak({ text: 'eleven char', voice_id: 'v' }),
+      options: tts({ textToSpeech: { voices: () => true, maxTextLength: 10 } }),
+      status: 413,
+      code: 'text_too_long',
+    },
+    {
+      what: 'voice not allowed',
+      path: TTS,
+      init: hello,
+      options: tts({ textToSpeech: { voices: ['someone-else'] } }),
+      status: 403,
+      code: 'voice_not_allowed',
+    },
+    {
+      what: 'model not allowed',
+      path: TTS,
+      init: hello,
+      options: tts({ textToSpeech: { voices: () => true, models: (id) => id.startsWith('eleven_flash') } }),
+      status: 403,
+      code: 'model_not_allowed',
+    },
+    {
+      what: 'TTS: upstream 404 echoing the key: voice_not_found, redacted',
+      path: TTS,
+      init: hello,
+      options: refusing(404, (echo) => ({ status: 'voice_not_found', message: `no voice for ${echo}` })),
+      status: 404,
+      code: 'voice_not_found',
+      check: ({ body }) => expect(body.error.message).toMatch(/^no voice for \[redacted]/),
+    },
+    {
+      what: 'TTS: upstream 400 max_character_limit_exceeded echoing the key: text_too_long, redacted',
+      path: TTS,
+      init: hello,
+      options: refusing(400, (echo) => ({ status: 'max_character_limit_exceeded', message: `too long: ${echo}` })),
+      status: 400,
+      code: 'text_too_long',
+    },
+    {
+      what: 'TTS: upstream 422 echoing the key',
+      path: TTS,
+      init: hello,
+      options: refusing(422, (echo) => [{ loc: ['body', 'text'], msg: echo }]),
+      status: 422,
+      code: 'upstream_invalid_request',
+    },
+    {
+      what: 'TTS: upstream 401 quota_exceeded: 401, out of credits',
+      path: TTS,
+      init: hello,
+      options: refusing(401, (echo) => ({ status: 'quota_exceeded', message: echo })),
+      status: 401,
+      code: 'upstream_quota_exceeded',
+    },
+    {
+      what: "TTS: a wrong key: 502, the server's key was rejected",
+      path: TTS,
+      init: hello,
+      options: tts({ apiKey: WRONG_KEY }),
+      status: 502,
+      code: 'upstream_auth',
+    },
+    {
+      what: 'TTS: upstream 429 with Retry-After',
+      path: TTS,
+      init: hello,
+      options: async () =>
+        tts({
+          apiOrigin: await stubUpstream((_req, res, echo) =>
+            sendJson(res, 429, { detail: { status: 'system_busy', message: echo } }, { 'retry-after': '3' }),
+          ),
+        }),
+      status: 429,
+      code: 'upstream_rate_limited',
+      check: ({ headers }) => expect(headers.get('retry-after')).toBe('3'),
+    },
+    {
+      what: 'TTS: upstream 500',
+      path: TTS,
+      init: hello,
+      options: refusing(500, (echo) => echo),
+      status: 502,
+      code: 'upstream_error',
+    },
+    {
+      what: 'TTS: upstream timeout (no headers): 504',
+      path: TTS,
+      init: hello,
+      options: async () => tts({ apiOrigin: await stubUpstream(() => {}), timeoutMs: 200 }),
+      status: 504,
+      code: 'upstream_timeout',
+    },
+    {
+      what: 'TTS: nothing listens: 502',
+      path: TTS,
+      init: hello,
+      options: async () => tts({ apiOrigin: await closedOrigin() }),
+      status: 502,
+      code: 'upstream_unreachable',
+    },
+    {
+      what: 'TTS: no key configured: 500',
+      path: TTS,
+      init: hello,
+      options: tts({ apiKey: '' }),
+      status: 500,
+      code: 'server_misconfigured',
+    },
+    {
+      what: 'TTS: over the character budget: 429',
+      path: TTS,
+      init: speak({ text: 'x'.repeat(20), voice_id: 'JBFqnCBsd6RMkjVDRZzb' }),
+      options: tts({ textToSpeech: { voices: () => true, characterLimit: { limit: 10, windowMs: 60_000 } } }),
+      status: 429,
+      code: 'rate_limited',
+    },
+    {
+      what: 'TTS: GET',
+      path: TTS,
+      options: tts(),
+      status: 405,
+      code: 'method_not_allowed',
+      check: ({ headers }) => expect(headers.get('allow')).toBe('POST, OPTIONS'),
+    },
+    { what: 'TTS: off unless configured', path: TTS, init: hello, status: 404, code: 'not_found' },
+  ];
+
+  it.each(rows)('$what → $status $code', async ({ options, path, init, status, code, check }) => {
+    const base = await serve(typeof options === 'function' ? await options() : options);
+    const answer = await call(`${base}${path}`, init);
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ error: { code, message: expect.stringMatching(/\w.{8,}/) } });
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    if (status >= 500) expect(log.lines.some((line) => /^(warn|error) /.test(line))).toBe(true);
+    check?.(answer);
+  });
+
+  it('a stream that plays: the audio and its headers carry no key (nor does the log)', async () => {
+    const base = await serve(tts());
+    const answer = await call(`${base}${TTS}`, hello);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toContain('audio_base64');
+  });
+});
+
 describe('the key-leak scan', () => {
   it('covered every error code the endpoint has', () => {
     seen.push('(summary)');
@@ -553,6 +770,18 @@ describe('the key-leak scan', () => {
         'agent_not_allowed',
         'agent_not_found',
         'bad_request',
+        'body_too_large',
+        'invalid_body',
+        'invalid_model_id',
+        'invalid_output_format',
+        'invalid_text',
+        'invalid_timestamps',
+        'invalid_voice_id',
+        'model_not_allowed',
+        'text_too_long',
+        'unsupported_media_type',
+        'voice_not_allowed',
+        'voice_not_found',
         'internal_error',
         'invalid_agent_id',
         'method_not_allowed',
