@@ -60,6 +60,7 @@ export function LiveWaveform({
   const recorder = useOptionalRecorder(recorderProp);
   const stream = useRecorderSelector(recorder, (_, r) => r.stream, null);
   const input = source !== undefined ? source : stream;
+  const live = Boolean(input);
   const levels = useAudioLevels(input);
   const ref = useRef<HTMLCanvasElement>(null);
   const canvas = useRef<Canvas | null>(null);
@@ -99,10 +100,11 @@ export function LiveWaveform({
     });
     observer.observe(node);
     return () => observer.disconnect();
-  }, [measure, draw]);
+    // Measured again when it goes live or idle: the colour may differ (styles.css dims an idle waveform).
+  }, [measure, draw, live]);
 
   useAnimationFrames(
-    Boolean(input),
+    live,
     (now) => {
       const s = state.current;
       const bars = values.current;
@@ -129,7 +131,7 @@ export function LiveWaveform({
       {...(label ? { role: 'img', 'aria-label': label } : { 'aria-hidden': true })}
       {...rest}
       className={classNames('ek-live-waveform', rest.className)}
-      data-state={input ? 'live' : 'idle'}
+      data-state={live ? 'live' : 'idle'}
       data-mode={mode}
     >
       <canvas ref={ref} className="ek-live-waveform-canvas" />
