@@ -32,7 +32,7 @@ const upload = (
   const form = new FormData();
   if (!('model_id' in fields)) form.set('model_id', 'scribe_v1');
   for (const [name, value] of Object.entries(fields)) form.set(name, value);
-  if (file) form.set('file', new Blob([file], { type: options.type ?? 'audio/wav' }), 'speech.wav');
+  if (file) form.set('file', new Blob([new Uint8Array(file)], { type: options.type ?? 'audio/wav' }), 'speech.wav');
   const key = options.key === undefined ? KEY : options.key;
   return fetch(`${options.base ?? emulator.url}/v1/speech-to-text`, {
     method: 'POST',
@@ -65,7 +65,7 @@ const plannedWords = (text: string, speed?: number) => {
 
 const PHRASE = 'Hello world, this is speech to text.';
 
-describe('POST /v1/speech-to-text', () => {
+describe('POST /v1/speech-to-text', { timeout: 30_000 }, () => {
   it('transcribes a WAV of the emulator speech exactly, words timed within 20 ms of their tones', async () => {
     const result = await transcribe(speechWav(PHRASE, { sampleRate: 16_000, leadingSilenceMs: 700 }));
     expect(result).toMatchObject({ language_code: 'eng', text: PHRASE });
@@ -201,7 +201,7 @@ describe('POST /v1/speech-to-text', () => {
   it('validation: 422 for schema problems, 400 for a wrong model or undecodable audio', async () => {
     const wav = speechWav('hi', { sampleRate: 16_000 });
     const form = new FormData();
-    form.set('file', new Blob([wav]), 'a.wav');
+    form.set('file', new Blob([new Uint8Array(wav)]), 'a.wav');
     const missingModel = await fetch(`${emulator.url}/v1/speech-to-text`, {
       method: 'POST',
       headers: { 'xi-api-key': KEY },

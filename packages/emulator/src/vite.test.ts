@@ -6,7 +6,7 @@ import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { elevenlabsEmulator } from './vite.ts';
 
-it('answers REST and the conversation WebSocket on the dev server', async () => {
+it('answers REST, the conversation and the speech-to-text WebSockets on the dev server', async () => {
   const plugin = elevenlabsEmulator({ log: () => {} });
   const server = await createServer({
     configFile: false,
@@ -28,6 +28,13 @@ it('answers REST and the conversation WebSocket on the dev server', async () => 
     expect(JSON.parse(String(first)).type).toBe('conversation_initiation_metadata');
     expect(plugin.emulator.conversations).toHaveLength(1);
     ws.close();
+    // The realtime speech-to-text socket upgrades there too.
+    const stt = new WebSocket(`ws://127.0.0.1:${port}/v1/speech-to-text/realtime?model_id=scribe_v2_realtime`, {
+      headers: { 'xi-api-key': 'any' },
+    });
+    const [started] = await once(stt, 'message');
+    expect(JSON.parse(String(started)).message_type).toBe('session_started');
+    stt.close();
     // Vite's HMR socket still works next to it.
     const hmr = new WebSocket(`ws://127.0.0.1:${port}/`, ['vite-hmr']);
     await once(hmr, 'open');
