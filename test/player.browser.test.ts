@@ -180,6 +180,77 @@ describe('controls', () => {
     expect(watching.activeWords.filter((i) => i >= 0)).toEqual(expected.words.map((_, i) => i));
   });
 
+  it.each(['mse', 'pcm-worklet', 'webaudio'] as PlaybackPath[])(
+    'a seek to a word’s start names that word, and while paused tells the snapshot’s listeners (%s)',
+    async (path) => {
+      const player = newPlayer({ path, autoplay: false });
+      const { words } = expectedWords(TEXT);
+      await player.load(streamSource(TEXT, path === 'mse' ? 'mp3_44100_128' : 'pcm_22050'));
+      await until(player, (s) => s.complete, 'the whole audio');
+      expect(player.getSnapshot().status).toBe('paused');
+      // What a paused UI does: re-read the time when the snapshot changes.
+      const seen: { time: number; activeWord: number; position: number }[] = [];
+      player.subscribe(() => seen.push({ time: player.getCurrentTime(), ...player.getSnapshot() }));
+      words.forEach((word, i) => {
+        player.seek(word.start);
+        expect(player.getSnapshot().activeWord, `after seeking to "${word.text}"`).toBe(i);
+        expect(seen.at(-1)).toMatchObject({ activeWord: i, position: word.start });
+        expect(Math.abs(seen.at(-1)!.time - word.start)).toBeLessThan(0.002);
+      });
+      // Within one word the active word stays, and listeners still hear of the jump.
+      const before = seen.length;
+      player.seek(words[2]!.start + 0.05);
+      expect(seen.length).toBe(before + 1);
+      expect(seen.at(-1)).toMatchObject({ activeWord: 2, position: words[2]!.start + 0.05 });
+    },
+  );
+
+  it('says in the snapshot whether a loading player will start by itself', async () => {
+    const waiting = newPlayer({ autoplay: false });
+    void waiting.load(streamSource('Wait for me.', 'pcm_16000'));
+    expect(waiting.getSnapshot()).toMatchObject({ status: 'loading', playWhenReady: false });
+    const eager = newPlayer();
+    void eager.load(streamSource('Go at once.', 'pcm_16000'));
+    expect(eager.getSnapshot()).toMatchObject({ status: 'loading', playWhenReady: true });
+    eager.pause();
+    expect(eager.getSnapshot()).toMatchObject({ playWhenReady: false });
+    void eager.play();
+    expect(eager.getSnapshot()).toMatchObject({ playWhenReady: true });
+    await until(eager, (s) => s.status === 'ended', 'the end');
+    expect(eager.getSnapshot().playWhenReady).toBe(false);
+  });
+
+  it('estimates the whole length while the audio streams, from the share of the text aligned', async () => {
+    const player = newPlayer({ autoplay: false });
+    const text = `${TEXT} ${TEXT} ${TEXT}`;
+    const { duration } = expectedWords(text);
+    await player.load(streamSource(text, 'pcm_16000'));
+    const early = await until(player, (s) => s.estimatedDuration !== null, 'an estimate');
+    expect(early.estimatedDuration!).toBeGreaterThanOrEqual(early.buffered);
+    if (!early.complete) {
+      expect(early.duration).toBeNull();
+      expect(Math.abs(early.estimatedDuration! - duration) / duration).toBeLessThan(0.2);
+    }
+    const done = await until(player, (s) => s.complete, 'the whole audio');
+    expect(done.estimatedDuration).toBe(done.duration);
+  });
+
+  it('says the webaudio path changes the pitch with the rate (a tape), and the other paths do not', async () => {
+    const text = 'Faster, higher voice.';
+    const player = newPlayer({ path: 'webaudio' });
+    player.setRate(1.5);
+    await player.unlock();
+    const recording = await tap(player);
+    await player.load(streamSource(text, 'pcm_24000'));
+    expect(player.getSnapshot()).toMatchObject({ path: 'webaudio', rate: 1.5, preservesPitch: false });
+    await until(player, (s) => s.status === 'ended', 'the end');
+    // The tones moved off the emulator's grid, as the snapshot said they would.
+    expect(tonePurity(await recording.stop(), recording.rate)).toBeLessThan(0.7);
+    const element = newPlayer({ path: 'mse' });
+    void element.load(streamSource(text, 'mp3_44100_128'));
+    expect(element.getSnapshot()).toMatchObject({ path: 'mse', preservesPitch: true });
+  });
+
   it('seeks only within what has arrived until the audio is complete', async () => {
     const player = newPlayer({ autoplay: false });
     await commands.injectTtsFaults({ latency_ms: 0, jitter_ms: 150 }, FAULTY);
@@ -332,6 +403,23 @@ describe('errors', () => {
     expect(await failure((p) => p.load({ type: 'websocket', url, format: 'pcm_16000' }))).toMatchObject({
       code: 'quota',
       status: 1008,
+    });
+  });
+
+  it('a 429 for concurrency or load is rate-limited, not quota (REST and WebSocket)', async () => {
+    await commands.injectTtsFaults({ too_many_concurrent_requests: true }, FAULTY);
+    const rest = await failure((p) => p.load(streamSource('Not now.', 'pcm_16000', { voice: FAULTY })));
+    expect(rest).toMatchObject({ code: 'rate-limited', status: 429 });
+    expect(rest.message).toMatch(/try again/i);
+    await commands.injectTtsFaults({ system_busy: true }, FAULTY);
+    expect(await failure((p) => p.load(streamSource('Busy.', 'pcm_16000', { voice: FAULTY })))).toMatchObject({
+      code: 'rate-limited',
+      status: 429,
+    });
+    await commands.injectTtsFaults({ system_busy: true }, FAULTY);
+    const url = await commands.ttsSocketUrl(FAULTY, { output_format: 'pcm_16000' });
+    expect(await failure((p) => p.load({ type: 'websocket', url, format: 'pcm_16000' }))).toMatchObject({
+      code: 'rate-limited',
     });
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { describeBody, httpError, socketError } from './player/errors.ts';
 import { choosePath, formatInfo, type Capabilities } from './player/format.ts';
 import { Mp3FrameCounter } from './player/mp3-frames.ts';
+import { PCM_WORKLET_SOURCE } from './player/pcm-worklet.ts';
 import { decodeMulaw, SampleDecoder, SampleStore, wavFile } from './player/samples.ts';
 import { LineReader, timestampedChunk, type ChunkAlignment, type SourceSink } from './player/sources.ts';
 import { playerStatus, type PlaybackFacts } from './player/status.ts';
@@ -44,7 +45,14 @@ describe('errors', () => {
     });
     expect(httpError(401, detail('invalid_api_key', 'Invalid API key'))).toMatchObject({ code: 'auth' });
     expect(httpError(401, detail('needs_authorization', 'Neither…'))).toMatchObject({ code: 'auth' });
-    expect(httpError(429, detail('too_many_concurrent_requests', 'Too many'))).toMatchObject({ code: 'quota' });
+    // 429 is ElevenLabs' answer to concurrency and load too: only a body that says quota is one.
+    expect(httpError(429, detail('too_many_concurrent_requests', 'Too many'))).toMatchObject({
+      code: 'rate-limited',
+      status: 429,
+    });
+    expect(httpError(429, detail('system_busy', 'Busy'))).toMatchObject({ code: 'rate-limited' });
+    expect(httpError(429, detail('quota_exceeded', 'No credits'))).toMatchObject({ code: 'quota' });
+    expect(httpError(429, 'Too Many Requests')).toMatchObject({ code: 'rate-limited' });
     expect(httpError(404, detail('voice_not_found', 'A voice with the voice_id x was not found.'))).toMatchObject({
       code: 'invalid-request',
       message: expect.stringContaining('voice_id x was not found'),
@@ -57,7 +65,7 @@ describe('errors', () => {
 
   it('reads the server route’s shape and FastAPI’s validation list too', () => {
     expect(httpError(429, JSON.stringify({ error: { code: 'rate_limited', message: 'Slow down.' } }))).toMatchObject({
-      code: 'quota',
+      code: 'rate-limited',
       message: expect.stringContaining('Slow down.'),
     });
     expect(httpError(403, JSON.stringify({ error: { code: 'origin_not_allowed', message: 'No.' } }))).toMatchObject({
@@ -73,6 +81,8 @@ describe('errors', () => {
     expect(socketError('quota_exceeded', 'No credits.', 1008)).toMatchObject({ code: 'quota', status: 1008 });
     expect(socketError('invalid_api_key', 'Invalid API key', 1008)).toMatchObject({ code: 'auth' });
     expect(socketError('voice_not_found', 'Nope', 1008)).toMatchObject({ code: 'invalid-request' });
+    expect(socketError('too_many_concurrent_requests', 'Wait', 1008)).toMatchObject({ code: 'rate-limited' });
+    expect(socketError('system_busy', 'Busy', 1011)).toMatchObject({ code: 'rate-limited', status: 1011 });
     expect(socketError('internal_error', 'Oops', 1011)).toMatchObject({ code: 'network' });
     expect(socketError(null, null, 1006)).toMatchObject({ code: 'network', status: 1006 });
   });
@@ -222,5 +232,63 @@ describe('stream with timestamps', () => {
     expect(() => timestampedChunk('{"error":{"code":"quota_exceeded","message":"No credits."}}', sink)).toThrow(
       expect.objectContaining({ code: 'quota' }),
     );
+  });
+});
+
+describe('the PCM worklet processor', () => {
+  /** The processor's class run outside an AudioWorklet, at 16 kHz, fed 16 kHz samples; `render` plays 128 frames. */
+  function processor() {
+    const reports: { type: string }[] = [];
+    class AudioWorkletProcessor {
+      port = { postMessage: (m: { type: string }) => reports.push(m), onmessage: null as unknown };
+    }
+    let Processor!: new (options: object) => {
+      receive(m: object): void;
+      process(inputs: unknown, outputs: Float32Array[][]): boolean;
+    };
+    const register = (_: string, c: typeof Processor) => (Processor = c);
+    new Function('AudioWorkletProcessor', 'registerProcessor', 'sampleRate', 'currentTime', PCM_WORKLET_SOURCE)(
+      AudioWorkletProcessor,
+      register,
+      16000,
+      0,
+    );
+    const node = new Processor({ processorOptions: { sourceRate: 16000 } });
+    const send = (ms: number) =>
+      node.receive({ type: 'data', generation: 0, samples: new Float32Array((ms * 16000) / 1000).fill(0.5) });
+    /** Plays `ms` of output; returns how much of it had sound (ms). */
+    const render = (ms: number) => {
+      let sounding = 0;
+      for (let done = 0; done < (ms * 16000) / 1000; done += 128) {
+        const out = new Float32Array(128);
+        node.process([], [[out]]);
+        sounding += out.filter((v) => v !== 0).length;
+      }
+      return (sounding / 16000) * 1000;
+    };
+    return { node, send, render, reports };
+  }
+
+  it('starts on the first samples, but after an underrun waits for 150 ms of audio (or the end) to go on', () => {
+    const { node, send, render, reports } = processor();
+    node.receive({ type: 'play' });
+    send(20);
+    expect(render(8)).toBeGreaterThan(7); // the first start does not wait
+    render(40);
+    expect(reports.at(-1)?.type).toBe('starved');
+
+    // A late chunk of 20 ms alone does not restart it: playing it would only stop again 20 ms later.
+    send(20);
+    expect(render(40)).toBe(0);
+    send(130); // 150 ms queued: on it goes, without another stop
+    expect(render(140)).toBeGreaterThan(139);
+    expect(reports.filter((r) => r.type === 'starved')).toHaveLength(1);
+
+    // Near the end there is no more to wait for.
+    render(40);
+    send(10);
+    expect(render(20)).toBe(0);
+    node.receive({ type: 'end', generation: 0 });
+    expect(render(20)).toBeGreaterThan(9);
   });
 });

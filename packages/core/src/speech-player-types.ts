@@ -23,7 +23,17 @@ export type PlayerStatus =
   /** The browser refused to start audio without a user gesture: call `unlock()` from a click. */
   | 'needs-user-gesture';
 
-export type PlayerErrorCode = 'network' | 'auth' | 'quota' | 'unsupported' | 'decode' | 'invalid-request';
+/**
+ * - `network`: unreachable, dropped mid-stream, 5xx;
+ * - `auth`: not authorised (401/403);
+ * - `quota`: out of credits (`quota_exceeded`): retrying will not help;
+ * - `rate-limited`: too many requests right now (429 `too_many_concurrent_requests`, `system_busy`, a proxy's rate
+ *   limit): retry in a moment;
+ * - `invalid-request`: another 4xx (unknown voice, text too long…);
+ * - `decode`: data that is not audio; `unsupported`: a format or path this browser cannot play.
+ */
+export type PlayerErrorCode =
+  'network' | 'auth' | 'quota' | 'rate-limited' | 'unsupported' | 'decode' | 'invalid-request';
 
 export interface PlayerError {
   readonly code: PlayerErrorCode;
@@ -109,13 +119,34 @@ export interface PlayerSnapshot {
   readonly error: PlayerError | null;
   /** The path in use, once chosen. */
   readonly path: PlaybackPath | null;
-  /** Seconds of audio received so far. */
+  /**
+   * Playback will start (or go on) by itself as soon as audio can play: true after `play()` or with `autoplay`,
+   * false after `pause()`/`stop()` and at the end. Tells a `loading` that will play from one that will wait.
+   */
+  readonly playWhenReady: boolean;
+  /** Seconds of audio received so far (what `seek` can reach until the audio is complete). */
   readonly buffered: number;
   /** Total length, known once the whole audio has arrived (null until then). */
   readonly duration: number | null;
+  /**
+   * The expected total length while a stream with timestamps and known `text` is still arriving (the time per
+   * aligned character so far, times the text's length; never less than `buffered`), then `duration`. Null when
+   * nothing can be said (no text, no alignment yet). For a progress bar; seeking stays within `buffered`.
+   */
+  readonly estimatedDuration: number | null;
+  /**
+   * Where playback stood when it last stopped moving or jumped: set by `seek`, `pause`, `stop` and the end (seconds).
+   * It changes the snapshot, so a paused UI hears of a seek; while playing read `getCurrentTime()`.
+   */
+  readonly position: number;
   /** The whole audio has arrived: seeking anywhere and `download()` work. */
   readonly complete: boolean;
   readonly rate: number;
+  /**
+   * Whether a rate other than 1 keeps the voice's pitch: true on `mse`, `file` and `pcm-worklet`; false on the
+   * `webaudio` fallback, where speed and pitch change together like a tape (a UI may hide its speed control there).
+   */
+  readonly preservesPitch: boolean;
   readonly volume: number;
   readonly muted: boolean;
   /** The output device id (`setSinkId`), '' for the default. */
@@ -136,6 +167,7 @@ export interface SpeechPlayerApi extends ReadableStore<PlayerSnapshot> {
   stop(): void;
   /** Seconds; clamped to what is buffered until the audio is complete. */
   seek(time: number): void;
+  /** 0.25–4. Keeps the pitch except on the `webaudio` path (see `preservesPitch`). */
   setRate(rate: number): void;
   setVolume(volume: number): void;
   setMuted(muted: boolean): void;

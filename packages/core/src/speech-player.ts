@@ -31,10 +31,14 @@ export const INITIAL_PLAYER_SNAPSHOT: PlayerSnapshot = {
   status: 'idle',
   error: null,
   path: null,
+  playWhenReady: false,
   buffered: 0,
   duration: null,
+  estimatedDuration: null,
+  position: 0,
   complete: false,
   rate: 1,
+  preservesPitch: true,
   volume: 1,
   muted: false,
   sinkId: '',
@@ -91,6 +95,8 @@ interface Loaded {
   mediaSession: boolean;
   /** Resolves `load()`. */
   settle: () => void;
+  /** Characters aligned so far (for `estimatedDuration`). */
+  alignedChars: number;
 }
 
 /**
@@ -153,6 +159,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
       settled: false,
       mediaSession: false,
       settle,
+      alignedChars: 0,
     };
     this.#loaded = loaded;
     this.#facts = { ...NO_FACTS, loaded: true, wantsToPlay: this.#options.autoplay !== false };
@@ -160,8 +167,11 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
       status: playerStatus(this.#facts),
       error: null,
       path: null,
+      playWhenReady: this.#facts.wantsToPlay,
       buffered: 0,
       duration: null,
+      estimatedDuration: null,
+      position: 0,
       complete: false,
       words: [],
       activeWord: -1,
@@ -213,6 +223,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     if (!this.#loaded) return;
     this.#attempt++;
     this.#output?.pause();
+    this.update({ position: this.getCurrentTime() });
     this.#set({ wantsToPlay: false, blocked: false, starting: false });
   }
 
@@ -222,16 +233,18 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     this.#output?.seek(0);
     this.#attempt++;
     this.#set({ wantsToPlay: false, blocked: false, starting: false, ended: false });
-    this.#trackWords();
+    this.#trackWords({ position: 0 });
   }
 
   seek(time: number) {
     const loaded = this.#loaded;
     const output = this.#output;
     if (!loaded || !output || !Number.isFinite(time) || this.#facts.failed) return;
-    output.seek(Math.max(0, Math.min(this.#end(loaded), time)) + loaded.lag);
+    const position = Math.max(0, Math.min(this.#end(loaded), time));
+    output.seek(position + loaded.lag);
     if (this.#facts.ended) this.#set({ ended: false });
-    this.#trackWords();
+    // One change for the jump and the word it lands in: a paused UI hears of it (its time is not in the snapshot).
+    this.#trackWords({ position });
     this.#updateMediaSession();
   }
 
@@ -419,7 +432,8 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     }
     const { rate } = this.getSnapshot();
     if (rate !== 1) this.#output.setRate(rate);
-    this.update({ path });
+    // Scheduled AudioBuffers have no time-stretching: there the rate changes the pitch too, like a tape.
+    this.update({ path, preservesPitch: path !== 'webaudio' });
   }
 
   async #loadFile(loaded: Loaded, source: Extract<SpeechSource, { type: 'url' | 'blob' }>) {
@@ -470,11 +484,12 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
       }
     }
     if (alignment) {
-      loaded.timeline.append(
+      const chars =
         alignment.kind === 'rest'
           ? fromRestAlignment(alignment.alignment)
-          : fromSocketAlignment(alignment.alignment, offset),
-      );
+          : fromSocketAlignment(alignment.alignment, offset);
+      loaded.timeline.append(chars);
+      loaded.alignedChars += chars.length;
     }
     this.#publishSoon();
   }
@@ -572,7 +587,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
 
   #ended() {
     this.#set({ ended: true, wantsToPlay: false, starved: false });
-    this.#trackWords();
+    this.#trackWords({ position: this.getCurrentTime() });
   }
 
   #fail(error: PlayerError) {
@@ -590,12 +605,13 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
   }
 
   #sync() {
+    const { wantsToPlay, blocked, failed, ended, starting } = this.#facts;
+    const playWhenReady = wantsToPlay && !blocked && !failed;
     // Until the output confirms it started (or is refused), keep showing what was true before.
-    if (this.#facts.starting && !this.#facts.failed && !this.#facts.ended) return;
+    if (starting && !failed && !ended) return this.update({ playWhenReady });
     const status = playerStatus(this.#facts);
-    if (status === this.getSnapshot().status) return;
-    this.update({ status });
-    this.#trackWords();
+    if (status === this.getSnapshot().status) return this.update({ playWhenReady });
+    this.#trackWords({ status, playWhenReady });
     const loaded = this.#loaded;
     if (status === 'playing' && loaded && !loaded.mediaSession) {
       loaded.mediaSession = true;
@@ -645,32 +661,34 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     const loaded = this.#loaded;
     if (!loaded) return;
     const complete = loaded.complete && loaded.settled;
-    this.update({
-      buffered: Math.max(0, this.#received(loaded) - loaded.lag),
+    const buffered = Math.max(0, this.#received(loaded) - loaded.lag);
+    const duration = complete ? this.#end(loaded) : null;
+    this.#trackWords({
+      buffered,
       words: loaded.timeline.words,
       complete,
-      duration: complete ? this.#end(loaded) : null,
+      duration,
+      estimatedDuration: duration ?? estimateDuration(loaded, buffered),
     });
-    this.#trackWords();
   }
 
   /**
    * Sets `activeWord` for the current time, and while playing wakes up again when the next word starts: a few
    * timers a second, no per-frame work.
    */
-  #trackWords = () => {
+  #trackWords = (patch: Partial<PlayerSnapshot> = {}) => {
     clearTimeout(this.#wordTimer);
     this.#wordTimer = undefined;
     const loaded = this.#loaded;
-    if (!loaded) return;
-    const { words, status, rate } = this.getSnapshot();
+    if (!loaded) return this.update(patch);
+    const { status, rate, words } = { ...this.getSnapshot(), ...patch };
     const time = this.getCurrentTime();
     const index = lastStartedWord(words, time);
-    this.update({ activeWord: index });
+    this.update({ ...patch, activeWord: index });
     if (status !== 'playing') return;
     const next = words[index + 1];
     const wait = next ? ((next.start - time) / rate) * 1000 : Infinity;
-    this.#wordTimer = setTimeout(this.#trackWords, Math.min(250, Math.max(4, wait + 1)));
+    this.#wordTimer = setTimeout(() => this.#trackWords(), Math.min(250, Math.max(4, wait + 1)));
   };
 
   #sounding() {
@@ -686,6 +704,19 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
       this.#element.muted = muted;
     }
   }
+}
+
+/**
+ * The whole length from the share of the text aligned so far (a stream with timestamps and its `text`), or null.
+ * Speech runs at a fairly even pace per character, so this lands within a few percent once a sentence is in.
+ */
+function estimateDuration(loaded: Loaded, buffered: number): number | null {
+  const { source, timeline, alignedChars } = loaded;
+  const text = source.type === 'stream' ? source.text : undefined;
+  if (!text || !alignedChars || !timeline.duration) return null;
+  const total = [...text].length;
+  if (alignedChars >= total) return Math.max(buffered, timeline.duration);
+  return Math.max(buffered, (timeline.duration * total) / alignedChars);
 }
 
 function asPlayerError(error: unknown): PlayerError {

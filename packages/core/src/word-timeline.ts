@@ -124,8 +124,8 @@ export class WordTimeline {
     while (low <= high) {
       const middle = (low + high) >> 1;
       const word = words[middle]!;
-      if (time < word.start) high = middle - 1;
-      else if (time >= word.end) low = middle + 1;
+      if (time + TIME_EPSILON < word.start) high = middle - 1;
+      else if (time + TIME_EPSILON >= word.end) low = middle + 1;
       else return middle;
     }
     return -1;
@@ -142,14 +142,21 @@ export class WordTimeline {
   }
 }
 
-/** The index of the last word that has started by `time`; -1 before the first. */
+/**
+ * Times this close count as equal (seconds). Media clocks read back a hair off what they were set to (a seek to
+ * 0.84 reads 0.8399993) and PCM positions round to samples; without it a seek to a word's start would name the word
+ * before. Every word lookup goes through here, so the player, the timeline and the UI agree.
+ */
+export const TIME_EPSILON = 0.001;
+
+/** The index of the last word that has started by `time` (within `TIME_EPSILON`); -1 before the first. */
 export function lastStartedWord(words: readonly TimedWord[], time: number): number {
   let low = 0;
   let high = words.length - 1;
   let found = -1;
   while (low <= high) {
     const middle = (low + high) >> 1;
-    if (words[middle]!.start <= time) {
+    if (words[middle]!.start <= time + TIME_EPSILON) {
       found = middle;
       low = middle + 1;
     } else high = middle - 1;

@@ -39,17 +39,31 @@ export function describeBody(body: string): { code: string; message: string } {
   return { code: code ?? '', message: message ?? '' };
 }
 
-const QUOTA = /quota|credit|limit_reached|rate_limit|too_many|system_busy|insufficient/i;
+/** Out of credits (ElevenLabs' `quota_exceeded`): retrying will not help until the account has credits again. */
+const QUOTA = /quota|credit|insufficient/i;
+/**
+ * Too many requests right now: ElevenLabs' 429 `too_many_concurrent_requests` and `system_busy`, a proxy's own
+ * rate limit. Retrying later helps.
+ */
+const RATE_LIMITED = /rate_?limit|too_many|concurren|system_busy|busy|throttl/i;
 const AUTH = /api_key|unauthori[sz]ed|authori[sz]ation|forbidden|token|signature|not_allowed|permission/i;
+
+const rateLimited = (said: string, status: number) =>
+  new SpeechPlayerError(
+    'rate-limited',
+    `Too many text-to-speech requests right now; try again in a moment.${said}`,
+    status,
+  );
 
 /** An HTTP failure (status + body text) as a typed error. */
 export function httpError(status: number, body: string): SpeechPlayerError {
   const { code, message } = describeBody(body);
   const said = message ? ` ${message}` : '';
-  if (QUOTA.test(code) && (status === 401 || status === 402 || status === 429 || status === 403)) {
-    return new SpeechPlayerError('quota', `The text-to-speech quota or rate limit is used up.${said}`, status);
+  // 429 is also ElevenLabs' answer to concurrency and load: only a body that says so is about the quota.
+  if (QUOTA.test(code) && [401, 402, 403, 429].includes(status)) {
+    return new SpeechPlayerError('quota', `The text-to-speech quota is used up.${said}`, status);
   }
-  if (status === 429) return new SpeechPlayerError('quota', `Too many requests; try again in a moment.${said}`, status);
+  if (status === 429 || RATE_LIMITED.test(code)) return rateLimited(said, status);
   if (status === 401 || status === 403) {
     return new SpeechPlayerError('auth', `Text to speech was refused: not authorised.${said}`, status);
   }
@@ -64,8 +78,9 @@ export function socketError(error: string | null, message: string | null, closeC
   const said = message ? ` ${message}` : '';
   if (error) {
     if (QUOTA.test(error)) {
-      return new SpeechPlayerError('quota', `The text-to-speech quota or rate limit is used up.${said}`, closeCode);
+      return new SpeechPlayerError('quota', `The text-to-speech quota is used up.${said}`, closeCode);
     }
+    if (RATE_LIMITED.test(error)) return rateLimited(said, closeCode);
     if (AUTH.test(error) || error === 'needs_authorization') {
       return new SpeechPlayerError('auth', `Text to speech was refused: not authorised.${said}`, closeCode);
     }

@@ -8,6 +8,8 @@ import type { OutputEvents, PlaybackOutput } from './output.ts';
 import type { SampleStore } from './samples.ts';
 
 const PROCESSOR = 'elevenkit-pcm-player';
+/** Audio queued before playing resumes after an underrun (seconds of source audio, scaled up by the rate). */
+export const REBUFFER_SECONDS = 0.15;
 
 /**
  * The processor's source, loaded as a module from a Blob URL (or, under a CSP without `blob:` in `script-src`,
@@ -27,6 +29,9 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     this.generation = 0;
     this.sinceTick = 0;
     this.closed = false;
+    // After an underrun, wait for this much queued audio (or the end) before resuming, so a jittery stream plays
+    // on with one pause instead of stuttering on every late chunk. The first start does not wait.
+    this.rebuffer = Math.round(REBUFFER_SECONDS * this.sourceRate);
     // Time stretching: 24 ms windows at 50% overlap, each placed within ±8 ms of its nominal position.
     this.N = 2 * Math.round(0.012 * sampleRate);
     this.H = this.N / 2;
@@ -235,7 +240,8 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     if (this.closed) return false;
     const out = outputs[0][0];
     let i = 0;
-    if (this.playing && this.state !== 'ended') {
+    const refilling = this.state === 'starved' && !this.inputEnded && this.available < this.rebuffer * Math.max(1, this.rate);
+    if (this.playing && this.state !== 'ended' && !refilling) {
       const startTime = currentTime;
       const startPosition = this.position();
       const wasPlaying = this.state === 'playing';
@@ -262,6 +268,7 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     return true;
   }
 }
+const REBUFFER_SECONDS = ${REBUFFER_SECONDS};
 registerProcessor('${PROCESSOR}', ElevenkitPcmPlayer);
 `;
 

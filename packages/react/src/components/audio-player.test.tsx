@@ -152,6 +152,24 @@ describe('AudioPlayer', () => {
     expect(player.calls.at(-1)).toEqual(['seek', 12.5]);
   });
 
+  it('scrub bar: with an estimated length, shows how much of it has arrived, and seeks only within that', async () => {
+    const player = new TestPlayer({ status: 'playing', buffered: 2, estimatedDuration: 8 });
+    player.time = 1;
+    const page = render(<Player player={player} />);
+    const seek = byLabel<HTMLInputElement>(page, 'Seek');
+    const bar = page.querySelector<HTMLElement>('.ek-scrub-bar')!;
+    expect(seek.max).toBe('8');
+    // A quarter has arrived: the buffered part is a quarter of the track (it was always full before).
+    expect(bar.style.getPropertyValue('--ek-buffered')).toBe('0.25');
+    await frame();
+    expect(bar.style.getPropertyValue('--ek-progress')).toBe('0.125');
+    expect(seek.getAttribute('aria-valuetext')).toBe('1 second of about 8 seconds, 2 seconds loaded');
+    key(seek, 'End');
+    expect(player.calls.at(-1)).toEqual(['seek', 2]);
+    act(() => player.set({ buffered: 7.5, estimatedDuration: 7.5, duration: 7.5, complete: true }));
+    expect(bar.style.getPropertyValue('--ek-buffered')).toBe('1');
+  });
+
   it('scrub bar: disabled with nothing loaded', () => {
     const page = render(<Player player={new TestPlayer({ status: 'loading' })} />);
     expect(byLabel<HTMLInputElement>(page, 'Seek').disabled).toBe(true);

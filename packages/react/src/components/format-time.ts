@@ -32,8 +32,13 @@ export function formatTimePhrase(seconds: number): string {
 
 /**
  * The default `aria-valuetext` of a seek slider: "5 seconds of 1 minute, 2 seconds"; while the audio is still
- * arriving, "5 seconds of 12 seconds loaded so far".
+ * arriving, "5 seconds of about 12 seconds, 4 seconds loaded" when the total is an estimate beyond what has arrived,
+ * else "5 seconds of 4 seconds loaded so far".
  */
-export function formatSeekValueText(current: number, total: number, complete: boolean): string {
-  return `${formatTimePhrase(Math.min(current, total))} of ${formatTimePhrase(total)}${complete ? '' : ' loaded so far'}`;
+export function formatSeekValueText(current: number, total: number, complete: boolean, buffered = total): string {
+  const at = formatTimePhrase(Math.min(current, total));
+  if (complete) return `${at} of ${formatTimePhrase(total)}`;
+  if (whole(total) > whole(buffered))
+    return `${at} of about ${formatTimePhrase(total)}, ${formatTimePhrase(buffered)} loaded`;
+  return `${at} of ${formatTimePhrase(total)} loaded so far`;
 }

@@ -26,7 +26,7 @@ export {
   type AudioPlayerDownloadProps,
 } from './audio-player.tsx';
 export { AudioPlayerScrubBar, type AudioPlayerScrubBarProps } from './scrub-bar.tsx';
-export { useSeekSlider, seekableLength, type SeekSlider, type SeekSliderOptions } from './seek-slider.ts';
+export { useSeekSlider, seekableLength, trackLength, type SeekSlider, type SeekSliderOptions } from './seek-slider.ts';
 export {
   TranscriptViewer,
   wordProgress,

@@ -24,17 +24,27 @@ export interface SeekSliderOptions {
   /** Seconds moved by PageUp / PageDown (default 30). */
   pageStep?: number;
   /**
-   * The slider's spoken value, e.g. for another language. Default: "5 seconds of 1 minute, 2 seconds", with
-   * "loaded so far" while the audio is still arriving.
+   * The slider's spoken value, e.g. for another language. `total` is the slider's length (the duration, or while
+   * the audio is still arriving its estimate, else what has arrived); `buffered` what has arrived. Default:
+   * "5 seconds of 1 minute, 2 seconds"; while arriving "5 seconds of about 12 seconds, 4 seconds loaded" or, with no
+   * estimate, "5 seconds of 4 seconds loaded so far".
    */
-  formatValueText?: (current: number, total: number, complete: boolean) => string;
+  formatValueText?: (current: number, total: number, complete: boolean, buffered: number) => string;
 }
 
-/** What the slider can reach: the whole audio once it is known, otherwise what has arrived. */
-export const seekableLength = (snapshot: Pick<PlayerSnapshot, 'duration' | 'buffered'>): number => {
-  const length = snapshot.duration ?? snapshot.buffered;
-  return Number.isFinite(length) && length > 0 ? length : 0;
-};
+const positive = (length: number | null | undefined) => (length && Number.isFinite(length) && length > 0 ? length : 0);
+
+/** What a seek can reach: the whole audio once it is known, otherwise what has arrived. */
+export const seekableLength = (snapshot: Pick<PlayerSnapshot, 'duration' | 'buffered'>): number =>
+  positive(snapshot.duration ?? snapshot.buffered);
+
+/**
+ * The slider's length: the duration once known; while the audio arrives, the player's estimate of it (so the
+ * buffered part shows how much of the whole has arrived), or without one what has arrived.
+ */
+export const trackLength = (
+  snapshot: Pick<PlayerSnapshot, 'duration' | 'buffered'> & Partial<Pick<PlayerSnapshot, 'estimatedDuration'>>,
+): number => positive(snapshot.duration ?? Math.max(snapshot.estimatedDuration ?? 0, snapshot.buffered));
 
 const clamp = (value: number, min: number, max: number) => Math.min(Math.max(value, min), max);
 
@@ -69,21 +79,23 @@ export function useSeekSlider(
   player: SpeechPlayerApi,
   { inputRef, rootRef }: SeekSliderRefs,
   options: SeekSliderOptions = {},
+  /** The slider's length (the waveform, whose bars span what has arrived, passes `seekableLength`). */
+  lengthOf: (snapshot: PlayerSnapshot) => number = trackLength,
 ): SeekSlider {
   const { step = 5, pageStep = 30, formatValueText = formatSeekValueText } = options;
-  const max = usePlayerSelector(player, seekableLength);
+  const max = usePlayerSelector(player, lengthOf);
   const buffered = usePlayerSelector(player, (s) => s.buffered);
   const [scrubbing, setScrubbing] = useState(false);
   const scrub = useRef<{ wasPlaying: boolean; end: () => void } | null>(null);
 
   const show = useCallback(
     (time: number, snapshot: PlayerSnapshot, writeValue: boolean) => {
-      const length = seekableLength(snapshot);
+      const length = lengthOf(snapshot);
       const current = clamp(time, 0, length);
       const node = inputRef.current;
       if (node) {
         if (writeValue && Number(node.value) !== current) node.value = String(current);
-        const text = formatValueText(current, length, snapshot.complete);
+        const text = formatValueText(current, length, snapshot.complete, snapshot.buffered);
         if (node.getAttribute('aria-valuetext') !== text) node.setAttribute('aria-valuetext', text);
       }
       const progress = String(length > 0 ? Math.round((current / length) * 10000) / 10000 : 0);
@@ -91,15 +103,15 @@ export function useSeekSlider(
         rootRef.current.style.setProperty('--ek-progress', progress);
       }
     },
-    [formatValueText, inputRef, rootRef],
+    [formatValueText, inputRef, rootRef, lengthOf],
   );
 
   // While the pointer drags, the thumb is where the pointer is; the position still updates the spoken value.
   usePlayerFrame(player, (time, snapshot) => show(time, snapshot, !scrub.current));
 
   const seekTo = (time: number) => {
-    const length = seekableLength(player.getSnapshot());
-    const target = clamp(time, 0, length);
+    // Not past what has arrived (the player would clamp it too): the thumb stays where the audio is.
+    const target = clamp(time, 0, seekableLength(player.getSnapshot()));
     player.seek(target);
     show(target, player.getSnapshot(), true);
     requestPlayerFrame(player);
@@ -140,7 +152,7 @@ export function useSeekSlider(
     if (!box.width) return null;
     let fraction = clamp((event.clientX - box.left) / box.width, 0, 1);
     if (getComputedStyle(node).direction === 'rtl') fraction = 1 - fraction;
-    return fraction * seekableLength(player.getSnapshot());
+    return fraction * lengthOf(player.getSnapshot());
   };
 
   // The pointer is handled here rather than by the browser's range: the same mapping from position to time in

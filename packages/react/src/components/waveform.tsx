@@ -5,7 +5,7 @@ import type { SpeechPlayerApi } from '@elevenkit/core';
 import { useCallback, useEffect, useRef, type ComponentPropsWithoutRef } from 'react';
 import { classNames } from './compose.ts';
 import { useResolvedPlayer, usePlayerSelector } from './player-context.ts';
-import { useSeekSlider, type SeekSliderOptions } from './seek-slider.ts';
+import { seekableLength, useSeekSlider, type SeekSliderOptions } from './seek-slider.ts';
 
 export interface WaveformProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'>, SeekSliderOptions {
   /** Default: the player of the nearest <AudioPlayer.Root>. */
@@ -70,7 +70,13 @@ export function Waveform({
   const complete = usePlayerSelector(player, (s) => s.complete);
   const root = useRef<HTMLDivElement>(null);
   const input = useRef<HTMLInputElement>(null);
-  const slider = useSeekSlider(player, { rootRef: root, inputRef: input }, { step, pageStep, formatValueText });
+  // The bars span what has arrived, so the slider does too (not the estimated whole).
+  const slider = useSeekSlider(
+    player,
+    { rootRef: root, inputRef: input },
+    { step, pageStep, formatValueText },
+    seekableLength,
+  );
   const base = useRef<HTMLCanvasElement>(null);
   const played = useRef<HTMLCanvasElement>(null);
 
