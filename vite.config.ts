@@ -6,12 +6,13 @@ import { playwright } from '@vitest/browser-playwright';
 import { storybookTest } from '@storybook/addon-vitest/vitest-plugin';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { elevenlabsEmulator } from './packages/emulator/src/vite.ts';
+import { createTokenHandler } from './packages/server/src/handler.ts';
+import { toExpressMiddleware } from './packages/server/src/node.ts';
 import { elevenlabsTokenEndpoint } from './packages/server/src/vite.ts';
 import { widgetAssets } from './packages/widget/build.mjs';
 import { DEMO_PRIVATE_AGENT } from './demo/agents.ts';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { emulatorCommands } from './test/commands.ts';
-import { ttsTestProxy } from './test/tts-proxy.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Browser mode in system Chromium; a fresh object per project, since Vitest names the instances it is given. */
@@ -32,14 +33,21 @@ const realAgents = (process.env.ELEVENLABS_AGENT_IDS ?? '')
   .split(',')
   .map((id) => id.trim())
   .filter(Boolean);
+/** The premade voices demo/player.tsx offers: the only ones the demo's text-to-speech route speaks with. */
+const DEMO_VOICES = ['21m00Tcm4TlvDq8ikWAM', 'JBFqnCBsd6RMkjVDRZzb', 'EXAVITQu4vr4xnSDxMaL'];
 const tokenEndpoint = realKey
   ? elevenlabsTokenEndpoint({
       apiKey: realKey,
       agents: realAgents,
       apiOrigin: process.env.ELEVENLABS_API_ORIGIN?.trim() || 'https://api.elevenlabs.io',
+      textToSpeech: { voices: DEMO_VOICES },
     })
   : // No apiOrigin: the emulator mounted on this same server.
-    elevenlabsTokenEndpoint({ apiKey: DEV_API_KEY, agents: ['demo', DEMO_PRIVATE_AGENT.agent_id] });
+    elevenlabsTokenEndpoint({
+      apiKey: DEV_API_KEY,
+      agents: ['demo', DEMO_PRIVATE_AGENT.agent_id],
+      textToSpeech: { voices: DEMO_VOICES },
+    });
 const signsWith = realKey
   ? `ElevenLabs, for ${realAgents.join(', ') || 'no agent: set ELEVENLABS_AGENT_IDS'}`
   : 'the emulator, for demo and demo-private';
@@ -57,6 +65,30 @@ const announce = (): Plugin => ({
         console.log(`  emulator:        ${ws}/v1/convai/conversation?agent_id=demo  (REST under ${url}v1/)`);
         console.log(`  token endpoint:  ${url}api/elevenlabs  (signs with ${signsWith})`);
       }, 50);
+    });
+  },
+});
+
+/**
+ * The browser tests' server routes: `createTokenHandler` against the test emulator (test/browser-setup.ts), built on
+ * the first request, once the emulator runs. Any voice (the tests use unknown ones) and the models' own text limits.
+ */
+const testTokenEndpoint = (): Plugin => ({
+  name: 'elevenkit-test-token-endpoint',
+  configureServer(server) {
+    let middleware: ReturnType<typeof toExpressMiddleware> | undefined;
+    server.middlewares.use((req, res, next) => {
+      const emulator = globalThis.elevenkitTestEmulator;
+      if (!emulator) return next();
+      middleware ??= toExpressMiddleware(
+        createTokenHandler({
+          apiKey: 'elevenkit-test-key',
+          apiOrigin: emulator.url,
+          agents: [],
+          textToSpeech: { voices: () => true, maxTextLength: 40_000 },
+        }),
+      );
+      middleware(req, res, next);
     });
   },
 });
@@ -125,8 +157,8 @@ export default defineConfig({
         },
       },
       {
-        // The page reaches the emulator's text to speech through a same-origin proxy that holds the key.
-        plugins: [ttsTestProxy()],
+        // The page reaches the emulator's text to speech through @elevenkit/server's route, which holds the key.
+        plugins: [testTokenEndpoint()],
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],

@@ -3,6 +3,7 @@ import type { BrowserCommand } from 'vitest/node';
 import type { ConversationRecord, Emulator } from '../packages/emulator/src/index.ts';
 import type { TtsRecord } from '../packages/emulator/src/tts.ts';
 import type { TtsFaults } from '../packages/emulator/src/tts-faults.ts';
+import { createTokenHandler } from '../packages/server/src/handler.ts';
 import { contractErrors } from './contract.ts';
 
 const emulator = (): Emulator => {
@@ -48,8 +49,8 @@ const injectTtsFaults: BrowserCommand<[faults: TtsFaults, voiceId?: string]> = (
 const ttsRecords: BrowserCommand<[]> = () => emulator().ttsRequests.map((record) => ({ ...record }));
 
 /**
- * A stream-input WebSocket URL authorised by a single-use token, minted here in Node with the key (as the server's
- * `tts_websocket` token route does), so the page never sees the key.
+ * A stream-input WebSocket URL authorised by a single-use token, minted here in Node by @elevenkit/server's
+ * `single-use-token/tts_websocket` route, which holds the key, so the page never sees it.
  */
 const ttsSocketUrl: BrowserCommand<[voiceId: string, query?: Record<string, string>]> = async (
   _ctx,
@@ -57,10 +58,10 @@ const ttsSocketUrl: BrowserCommand<[voiceId: string, query?: Record<string, stri
   query,
 ) => {
   const e = emulator();
-  const res = await fetch(`${e.url}/v1/single-use-token/tts_websocket`, {
-    method: 'POST',
-    headers: { 'xi-api-key': 'elevenkit-test-key' },
-  });
+  const handler = createTokenHandler({ apiKey: 'elevenkit-test-key', apiOrigin: e.url, agents: [] });
+  const res = await handler(
+    new Request('http://127.0.0.1/api/elevenlabs/single-use-token/tts_websocket', { method: 'POST' }),
+  );
   const { token } = (await res.json()) as { token: string };
   const params = new URLSearchParams({ ...query, single_use_token: token });
   return `${e.wsUrl}/v1/text-to-speech/${encodeURIComponent(voiceId)}/stream-input?${params}`;

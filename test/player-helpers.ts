@@ -1,11 +1,11 @@
-// What the player's browser tests share: sources through the same-origin proxy (test/tts-proxy.ts), a recorder that
+// What the player's browser tests share: sources through the server's text-to-speech route, a recorder that
 // taps what the player sends to the speakers, and the emulator's own alignment to compare the highlighting with.
 import type { AudioFormat, PlayerSnapshot, SpeechPlayer, SpeechSource } from '../packages/core/src/index.ts';
 import { planSpeech, recognize } from '../packages/emulator/src/speech.ts';
 
 export const VOICE = 'JBFqnCBsd6RMkjVDRZzb';
 
-/** `/stream[/with-timestamps]` on the emulator, through the proxy that adds the key. */
+/** The emulator's `/stream[/with-timestamps]`, through @elevenkit/server's text-to-speech route (it adds the key). */
 export function streamSource(
   text: string,
   format: AudioFormat,
@@ -13,11 +13,18 @@ export function streamSource(
 ): SpeechSource {
   return {
     type: 'stream',
-    url: `/api/test-tts/v1/text-to-speech/${voice}/stream${timestamps ? '/with-timestamps' : ''}?output_format=${format}`,
+    url: '/api/elevenlabs/text-to-speech',
     init: {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ text, model_id: 'eleven_flash_v2_5', ...body }),
+      body: JSON.stringify({
+        text,
+        voice_id: voice,
+        model_id: 'eleven_flash_v2_5',
+        output_format: format,
+        timestamps,
+        ...body,
+      }),
     },
     format,
     timestamps,
