@@ -13,14 +13,15 @@ import { widgetAssets } from './packages/widget/build.mjs';
 import { DEMO_PRIVATE_AGENT } from './demo/agents.ts';
 import { chromiumArgs, findChromium } from './scripts/chromium.mjs';
 import { emulatorCommands } from './test/commands.ts';
+import { microphoneWav } from './test/microphone-wav.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** Browser mode in system Chromium; a fresh object per project, since Vitest names the instances it is given. */
-const inBrowser = () => ({
+const inBrowser = (extraArgs: string[] = []) => ({
   enabled: true,
   headless: true,
   provider: playwright({
-    launchOptions: { executablePath: findChromium() ?? '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: findChromium() ?? '/usr/bin/chromium', args: [...chromiumArgs, ...extraArgs] },
   }),
   instances: [{ browser: 'chromium' as const }],
 });
@@ -162,9 +163,20 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['packages/*/src/**/*.browser.test.{ts,tsx}', 'test/**/*.browser.test.{ts,tsx}'],
+          exclude: ['**/*.mic.browser.test.*', '**/node_modules/**'],
           globalSetup: ['test/browser-setup.ts'],
           testTimeout: 30_000,
           browser: { ...inBrowser(), commands: emulatorCommands },
+        },
+      },
+      {
+        // Microphone tests: Chromium's fake microphone says test/microphone.ts's MIC_TEXT once per capture (the WAV
+        // is written before Chromium starts, which is when it reads the flag).
+        test: {
+          name: 'microphone',
+          include: ['packages/*/src/**/*.mic.browser.test.{ts,tsx}', 'test/**/*.mic.browser.test.{ts,tsx}'],
+          testTimeout: 30_000,
+          browser: inBrowser(process.env.VITEST ? [`--use-file-for-fake-audio-capture=${microphoneWav()}%noloop`] : []),
         },
       },
       {

@@ -1,3 +1,5 @@
+import type { RecorderError, RecorderErrorReason } from './recorder-types.ts';
+
 /** What went wrong, as a stable code a UI can branch on. */
 export type ElevenkitErrorCode =
   | 'microphone-denied'
@@ -49,4 +51,53 @@ export function microphoneError(error: unknown): ElevenkitError {
     });
   }
   return new ElevenkitError('microphone-denied', 'The microphone could not be opened.', { cause: error });
+}
+
+/** What a person can do about each reason the recorder cannot use the microphone. */
+const RECORDER_MESSAGES: Record<RecorderErrorReason, string> = {
+  denied:
+    'Microphone access is blocked. Allow it in your browser’s site settings (the icon next to the address), then try again.',
+  dismissed: 'The microphone prompt was closed. Try again and choose Allow.',
+  'in-use':
+    'The microphone is in use by another app or tab, or could not be started. Close the other app and try again.',
+  'not-found': 'No microphone was found (or the chosen one was disconnected). Connect one and try again.',
+  'insecure-context': 'The microphone needs a secure page (https, or localhost while developing).',
+  unsupported: 'This browser cannot record audio here.',
+  constraints: 'The microphone cannot record with the requested settings.',
+};
+
+/** A RecorderError for a reason, with the standard sentence (or your own). */
+export function recorderError(reason: RecorderErrorReason, message = RECORDER_MESSAGES[reason]): RecorderError {
+  return { reason, message };
+}
+
+/**
+ * A getUserMedia (or MediaRecorder) failure as a reason a UI can explain. `permission` is the Permissions API state
+ * read after the failure, where known: a refusal that leaves it at `prompt` was a dismissed prompt, not a denial.
+ */
+export function recorderErrorReason(error: unknown, permission?: string): RecorderErrorReason {
+  if (typeof isSecureContext === 'boolean' && !isSecureContext) return 'insecure-context';
+  const { name, message, constraint } = (error ?? {}) as { name?: string; message?: string; constraint?: string };
+  switch (name) {
+    case 'NotAllowedError':
+    case 'PermissionDeniedError':
+    case 'SecurityError':
+      // Chromium says "Permission dismissed" when the prompt was closed; elsewhere the permission state tells.
+      return /dismiss/i.test(message ?? '') || permission === 'prompt' ? 'dismissed' : 'denied';
+    case 'NotFoundError':
+    case 'DevicesNotFoundError':
+      return 'not-found';
+    case 'NotReadableError':
+    case 'TrackStartError':
+    case 'AbortError':
+      return 'in-use';
+    case 'OverconstrainedError':
+    case 'ConstraintNotSatisfiedError':
+      // An exact deviceId that no longer exists: the chosen microphone is gone.
+      return constraint === 'deviceId' ? 'not-found' : 'constraints';
+    case 'TypeError':
+      return 'constraints';
+    default:
+      return 'unsupported';
+  }
 }

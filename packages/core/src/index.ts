@@ -1,5 +1,11 @@
 export { Store, type ReadableStore } from './store.ts';
-export { ElevenkitError, microphoneError, type ElevenkitErrorCode } from './errors.ts';
+export {
+  ElevenkitError,
+  microphoneError,
+  recorderError,
+  recorderErrorReason,
+  type ElevenkitErrorCode,
+} from './errors.ts';
 export { fetchSignedUrl } from './signed-url.ts';
 export {
   ConversationSession,
@@ -24,3 +30,10 @@ export {
   REALTIME_TOKEN_ENDPOINT,
 } from './transcription.ts';
 export { capturePcm, PCM_CAPTURE_WORKLET_SOURCE, type PcmCapture, type PcmCaptureOptions } from './pcm-capture.ts';
+export type * from './recorder-types.ts';
+export { INITIAL_RECORDER_SNAPSHOT, Recorder, RecorderFailure } from './recorder.ts';
+export { INITIAL_MEDIA_DEVICES_SNAPSHOT, MediaDevicesStore } from './media-devices.ts';
+export { audioLevels, dbfs, levelFromDb, LevelReader } from './audio-levels.ts';
+export { CAPTURE_WORKLET_SOURCE } from './recorder/capture-worklet.ts';
+export { encodeWav } from './recorder/wav.ts';
+export { fixWebmDuration } from './recorder/webm-duration.ts';

@@ -37,8 +37,9 @@ export type StopReason = 'user' | 'max-duration' | 'silence' | 'device-lost';
 
 export interface RecorderOptions {
   /**
-   * `compressed` (default): MediaRecorder, the first supported of `audio/mp4` (Safari), `audio/webm;codecs=opus`,
-   * `audio/ogg;codecs=opus` (or `mimeType` when given and supported). `wav`: 16-bit PCM through an AudioWorklet.
+   * `compressed` (default): MediaRecorder, the first supported of `audio/mp4;codecs=mp4a.40.2` (Safari, whose WebM
+   * is unreliable), `audio/webm;codecs=opus` (Chromium, Firefox), `audio/mp4`, `audio/ogg;codecs=opus` (or
+   * `mimeType` when given and supported). `wav`: 16-bit PCM through an AudioWorklet.
    */
   format?: 'compressed' | 'wav';
   /** A MediaRecorder MIME type to prefer for `compressed`. */
@@ -59,6 +60,11 @@ export interface RecorderOptions {
   timeslice?: number;
   /** Where the capture worklet loads from under a strict Content-Security-Policy (default: a Blob URL). */
   workletUrl?: string;
+  /**
+   * Opens the microphone (default: `navigator.mediaDevices.getUserMedia`). A seam for streams from elsewhere
+   * (a WebRTC track, a test's synthetic stream); it is called again, with an exact `deviceId`, by `setDevice`.
+   */
+  getUserMedia?: (constraints: MediaStreamConstraints) => Promise<MediaStream>;
 }
 
 /** A finished recording. */
