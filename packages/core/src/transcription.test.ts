@@ -20,7 +20,11 @@ describe('transcriptionHttpError', () => {
   });
 
   it('keeps the service’s sentence', () => {
-    const error = transcriptionHttpError(422, JSON.stringify({ detail: [{ loc: ['body', 'file'], msg: 'field required' }] }), 'Transcription');
+    const error = transcriptionHttpError(
+      422,
+      JSON.stringify({ detail: [{ loc: ['body', 'file'], msg: 'field required' }] }),
+      'Transcription',
+    );
     expect(error.message).toContain('file: field required');
     expect(error.status).toBe(422);
   });

@@ -62,9 +62,14 @@ export function transcriptionHttpError(status: number, body: string, what: strin
 const asFailure = (error: unknown, what: string): TranscriptionFailure =>
   error instanceof TranscriptionFailure
     ? error
-    : new TranscriptionFailure('network', `${what} could not reach the server. Check the connection and try again.`, undefined, {
-        cause: error,
-      });
+    : new TranscriptionFailure(
+        'network',
+        `${what} could not reach the server. Check the connection and try again.`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
 
 const isAbort = (error: unknown) => (error as { name?: string } | null)?.name === 'AbortError';
 
@@ -86,7 +91,14 @@ const toWords = (words: readonly unknown[] | undefined): TranscriptWord[] =>
     };
   });
 
-const EXTENSIONS: Record<string, string> = { wav: 'wav', webm: 'webm', ogg: 'ogg', mp4: 'm4a', mpeg: 'mp3', aac: 'aac' };
+const EXTENSIONS: Record<string, string> = {
+  wav: 'wav',
+  webm: 'webm',
+  ogg: 'ogg',
+  mp4: 'm4a',
+  mpeg: 'mp3',
+  aac: 'aac',
+};
 /** A file name for the upload, so servers that look at the extension see the right one. */
 const fileName = (blob: Blob) => {
   const subtype = /^audio\/(?:x-)?([a-z0-9]+)/i.exec(blob.type)?.[1]?.toLowerCase() ?? '';
@@ -284,9 +296,14 @@ export class RealtimeTranscriber extends TranscriberBase {
       if (generation !== this.#generation) return;
       this.halt();
       throw this.fail(
-        new TranscriptionFailure('invalid-request', 'The microphone audio could not be read (no AudioWorklet?).', undefined, {
-          cause: error,
-        }),
+        new TranscriptionFailure(
+          'invalid-request',
+          'The microphone audio could not be read (no AudioWorklet?).',
+          undefined,
+          {
+            cause: error,
+          },
+        ),
       );
     }
     await connected;
@@ -324,7 +341,9 @@ export class RealtimeTranscriber extends TranscriberBase {
     }
     // What was heard but not committed in time stays, as a segment without timings.
     const partial = this.getSnapshot().partial.trim();
-    const committed = partial ? [...this.getSnapshot().committed, { text: partial, words: [] }] : this.getSnapshot().committed;
+    const committed = partial
+      ? [...this.getSnapshot().committed, { text: partial, words: [] }]
+      : this.getSnapshot().committed;
     this.halt();
     if (this.getSnapshot().status !== 'error') {
       this.update({ status: 'done', partial: '', committed, text: joinText(committed) });
@@ -495,7 +514,11 @@ export class RealtimeTranscriber extends TranscriberBase {
     this.halt();
     this.#failure = error;
     this.#failedGeneration = generation;
-    this.update({ status: 'error', error: { code: error.code, message: error.message, status: error.status }, committed });
+    this.update({
+      status: 'error',
+      error: { code: error.code, message: error.message, status: error.status },
+      committed,
+    });
   }
 
   #failedGeneration = -1;

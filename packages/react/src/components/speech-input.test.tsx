@@ -119,11 +119,28 @@ describe('SpeechInput', () => {
   it('inserts at the caret and replaces a selection', async () => {
     const { page, transcriber } = setup({ defaultValue: 'Meet at noon tomorrow' });
     const { field } = parts(page);
+    act(() => field.focus());
     field.setSelectionRange(8, 12); // "noon"
     await click(parts(page).mic);
     act(() => transcriber.commitText('three'));
     await click(parts(page).mic);
     expect(parts(page).field.value).toBe('Meet at three tomorrow');
+  });
+
+  it('appends at the end when the field was never used, and at the last caret after it lost focus', async () => {
+    const { page, transcriber } = setup({ defaultValue: 'one three' });
+    await click(parts(page).mic);
+    act(() => transcriber.commitText('four'));
+    await click(parts(page).mic);
+    expect(parts(page).field.value).toBe('one three four');
+    const { field } = parts(page);
+    act(() => field.focus());
+    field.setSelectionRange(3, 3);
+    act(() => field.blur());
+    await click(parts(page).mic);
+    act(() => transcriber.commitText('two'));
+    await click(parts(page).mic);
+    expect(parts(page).field.value).toBe('one two three four');
   });
 
   it('works controlled: the parent holds the value', async () => {
@@ -177,6 +194,7 @@ describe('SpeechInput', () => {
     await settle();
     expect(parts(page).field.value).toBe('first words');
     expect(parts(page).error?.textContent).toBe('The quota is used up.');
+    expect(parts(page).status.textContent).toBe('The quota is used up.');
     expect(parts(page).mic.getAttribute('aria-pressed')).toBe('false');
     expect(mic.track.stopped).toBe(true);
   });

@@ -130,6 +130,7 @@ export function SpeechInput(props: SpeechInputProps) {
   const [active, setActive] = useState(false);
   const session = useRef<Session | null>(null);
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const lastCaret = useRef<[number, number] | null>(null);
   const latest = useRef({ onChange, onDictation, messages });
   useEffect(() => {
     latest.current = { onChange, onDictation, messages };
@@ -195,7 +196,10 @@ export function SpeechInput(props: SpeechInputProps) {
 
   // An error ends dictation; the words committed before it stay in the field.
   useEffect(() => {
-    if (active && status === 'error') finish('error');
+    if (active && status === 'error') {
+      finish('error');
+      setAnnouncement(transcriber.getSnapshot().error?.message ?? '');
+    }
   }); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Unmount: let go of the microphone (the transcriber is released by useTranscription).
@@ -203,9 +207,15 @@ export function SpeechInput(props: SpeechInputProps) {
 
   const start = async () => {
     if (session.current) return;
+    // Where the words go: the caret (or selection) in the field, or where it was when the field lost focus to the
+    // button; at the end of the text if the field was never used.
     const element = field.current;
-    const caret = element?.selectionStart ?? current.length;
-    const end = element?.selectionEnd ?? caret;
+    const live = element && element === element.ownerDocument.activeElement;
+    const [from, to] = live
+      ? [element.selectionStart ?? 0, element.selectionEnd ?? 0]
+      : (lastCaret.current ?? [current.length, current.length]);
+    const caret = Math.min(from, current.length);
+    const end = Math.min(Math.max(to, caret), current.length);
     // Dictation replaces a selection, as typing would.
     const s: Session = { before: current.slice(0, caret), after: current.slice(end), stream: null, cancelled: false };
     session.current = s;
@@ -289,6 +299,10 @@ export function SpeechInput(props: SpeechInputProps) {
           readOnly={active || fieldProps?.readOnly}
           aria-describedby={describedBy}
           onChange={(event: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => setValue(event.target.value)}
+          onBlur={(event) => {
+            lastCaret.current = [event.target.selectionStart ?? 0, event.target.selectionEnd ?? 0];
+            fieldProps?.onBlur?.(event as never);
+          }}
         />
         <button
           type="button"
@@ -303,13 +317,24 @@ export function SpeechInput(props: SpeechInputProps) {
           <MicIcon />
         </button>
         {active && (
-          <button type="button" className="ek-button ek-speech-input-cancel" aria-label={messages.cancel} aria-keyshortcuts="Escape" onClick={cancel}>
+          <button
+            type="button"
+            className="ek-button ek-speech-input-cancel"
+            aria-label={messages.cancel}
+            aria-keyshortcuts="Escape"
+            onClick={cancel}
+          >
             <CloseIcon />
           </button>
         )}
       </div>
       {/* The words still firming up: shown, not announced (the live region says what matters). */}
-      <p className="ek-speech-input-partial" id={partialId} aria-hidden="true" data-empty={!(active && snapshot.partial) || undefined}>
+      <p
+        className="ek-speech-input-partial"
+        id={partialId}
+        aria-hidden="true"
+        data-empty={!(active && snapshot.partial) || undefined}
+      >
         {active ? snapshot.partial : ''}
       </p>
       {error && (
@@ -338,13 +363,29 @@ const visuallyHidden = {
 
 // Decorative: the buttons carry the names.
 const MicIcon = () => (
-  <svg viewBox="0 0 24 24" width="1em" height="1em" fill="currentColor" aria-hidden="true" focusable="false" className="ek-icon">
+  <svg
+    viewBox="0 0 24 24"
+    width="1em"
+    height="1em"
+    fill="currentColor"
+    aria-hidden="true"
+    focusable="false"
+    className="ek-icon"
+  >
     <path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z" />
   </svg>
 );
 
 const CloseIcon = () => (
-  <svg viewBox="0 0 24 24" width="1em" height="1em" fill="currentColor" aria-hidden="true" focusable="false" className="ek-icon">
+  <svg
+    viewBox="0 0 24 24"
+    width="1em"
+    height="1em"
+    fill="currentColor"
+    aria-hidden="true"
+    focusable="false"
+    className="ek-icon"
+  >
     <path d="m6.4 5 5.6 5.6L17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4 6.4 5Z" />
   </svg>
 );

@@ -68,7 +68,13 @@ export class TestTranscriber extends Store<TranscriptionSnapshot> implements Tra
 
 /** A stand-in microphone stream whose tracks record whether they were stopped. */
 export function fakeStream() {
-  const track = { stopped: false, stop() { this.stopped = true; }, kind: 'audio' };
+  const track = {
+    stopped: false,
+    stop() {
+      this.stopped = true;
+    },
+    kind: 'audio',
+  };
   const stream = { getTracks: () => [track], getAudioTracks: () => [track] } as unknown as MediaStream;
   return { stream, track };
 }

@@ -1,0 +1,147 @@
+// useTranscription both ways against the emulator: realtime (the emulator's voice played into a stream, transcribed
+// as it is said: partial, then committed text) and batch (a WAV take uploaded, words back with their timings).
+import type { TranscriptWord } from '@elevenkit/core';
+import { useTranscription } from '@elevenkit/react';
+import type { Meta, StoryObj } from '@storybook/react-vite';
+import { useRef, useState } from 'react';
+import { expect, userEvent, waitFor } from 'storybook/test';
+import { strict } from './PlayerStorySupport.tsx';
+import { emulatorTranscription, emulatorUpload, speakingStream, spokenTake } from './TranscriptionStorySupport.tsx';
+
+interface StoryArgs {
+  mode: 'realtime' | 'batch';
+  /** What is said. */
+  said: string;
+  commitStrategy: 'vad' | 'manual';
+}
+
+const seconds = (s: number) => `${s.toFixed(2)} s`;
+
+function Words({ words }: { words: readonly TranscriptWord[] }) {
+  return (
+    <ol aria-label="Words with timings" className="story-words">
+      {words
+        .filter((word) => word.type === 'word')
+        .map((word, i) => (
+          <li key={i}>
+            {word.text}{' '}
+            <small>
+              ({seconds(word.start)}–{seconds(word.end)})
+            </small>
+          </li>
+        ))}
+    </ol>
+  );
+}
+
+function TranscriptionPanel({ mode, said, commitStrategy }: StoryArgs) {
+  const options = mode === 'batch' ? emulatorUpload() : emulatorTranscription();
+  const { snapshot, start, stop, commit, transcribe, reset } = useTranscription({ mode, commitStrategy, ...options });
+  const stream = useRef<MediaStream | null>(null);
+  const [sawPartial, setSawPartial] = useState(false);
+  if (snapshot.partial && !sawPartial) setSawPartial(true);
+  const busy = snapshot.status === 'connecting' || snapshot.status === 'transcribing';
+
+  const run = async () => {
+    reset();
+    setSawPartial(false);
+    if (mode === 'batch') {
+      await transcribe(await spokenTake(said)).catch(() => {});
+      return;
+    }
+    stream.current = await speakingStream(said);
+    await start(stream.current).catch(() => {});
+  };
+  const finish = async () => {
+    await stop();
+    for (const track of stream.current?.getTracks() ?? []) track.stop();
+  };
+
+  return (
+    <section aria-label={`${mode} transcription`}>
+      <p>
+        <button type="button" onClick={run} disabled={busy}>
+          {mode === 'batch' ? 'Transcribe the recording' : 'Speak and transcribe'}
+        </button>{' '}
+        {mode === 'realtime' && (
+          <>
+            {commitStrategy === 'manual' && (
+              <button type="button" onClick={commit} disabled={snapshot.status !== 'transcribing'}>
+                Commit
+              </button>
+            )}{' '}
+            <button type="button" onClick={finish} disabled={!busy}>
+              Stop
+            </button>
+          </>
+        )}
+      </p>
+      <p role="status" data-status={snapshot.status}>
+        Status: {snapshot.status}
+        {snapshot.error && ` — ${snapshot.error.message} (${snapshot.error.code})`}
+      </p>
+      <p aria-live="polite" data-testid="transcript">
+        <span data-testid="committed">{snapshot.text}</span>{' '}
+        <i data-testid="partial" data-seen={sawPartial || undefined} style={{ color: '#57606a' }}>
+          {snapshot.partial}
+        </i>
+      </p>
+      {snapshot.committed.map((segment, i) => (
+        <Words key={i} words={segment.words} />
+      ))}
+    </section>
+  );
+}
+
+const meta = {
+  title: 'Recorder/Transcription',
+  component: TranscriptionPanel,
+  decorators: [strict],
+  args: { mode: 'realtime', said: 'the quick brown fox', commitStrategy: 'vad' },
+  argTypes: {
+    mode: { control: 'inline-radio', options: ['realtime', 'batch'] },
+    commitStrategy: { control: 'inline-radio', options: ['vad', 'manual'] },
+  },
+  parameters: { layout: 'padded' },
+} satisfies Meta<typeof TranscriptionPanel>;
+
+export default meta;
+type Story = StoryObj<typeof meta>;
+
+/** Realtime: partial words while speaking, then the committed text, exactly what was said, with word timings. */
+export const Realtime: Story = {
+  play: async ({ canvas, args }) => {
+    await userEvent.click(canvas.getByRole('button', { name: 'Speak and transcribe' }));
+    await waitFor(() => expect(canvas.getByTestId('committed')).toHaveTextContent(args.said), { timeout: 15_000 });
+    await expect(canvas.getByTestId('partial')).toHaveAttribute('data-seen');
+    await userEvent.click(canvas.getByRole('button', { name: 'Stop' }));
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Status: done'));
+    const words = canvas.getByRole('list', { name: 'Words with timings' });
+    await expect(words.querySelectorAll('li')).toHaveLength(args.said.split(' ').length);
+  },
+};
+
+/** Manual commit: the words stay partial until Commit is pressed. */
+export const RealtimeManualCommit: Story = {
+  args: { commitStrategy: 'manual', said: 'commit when ready' },
+  play: async ({ canvas, args }) => {
+    await userEvent.click(canvas.getByRole('button', { name: 'Speak and transcribe' }));
+    await waitFor(() => expect(canvas.getByTestId('partial')).toHaveTextContent(args.said), { timeout: 15_000 });
+    await expect(canvas.getByTestId('committed')).toHaveTextContent('');
+    await userEvent.click(canvas.getByRole('button', { name: 'Commit' }));
+    await waitFor(() => expect(canvas.getByTestId('committed')).toHaveTextContent(args.said));
+    await userEvent.click(canvas.getByRole('button', { name: 'Stop' }));
+  },
+};
+
+/** Batch: a recording uploaded, the text and each word's timing back. */
+export const Batch: Story = {
+  args: { mode: 'batch', said: 'meeting moved to three' },
+  play: async ({ canvas, args }) => {
+    await userEvent.click(canvas.getByRole('button', { name: 'Transcribe the recording' }));
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Status: done'), { timeout: 15_000 });
+    await expect(canvas.getByTestId('committed')).toHaveTextContent(args.said);
+    const items = [...canvas.getByRole('list', { name: 'Words with timings' }).querySelectorAll('li')];
+    await expect(items.map((item) => item.firstChild?.textContent?.trim())).toEqual(args.said.split(' '));
+  },
+};
