@@ -4,6 +4,13 @@
 import { describe, expect, inject, it } from 'vitest';
 import { synthesize } from './speech.ts';
 
+// Provided by test/browser-setup.ts (declared here too, so this package type-checks on its own).
+declare module 'vitest' {
+  export interface ProvidedContext {
+    emulatorUrl: string;
+  }
+}
+
 const RATE = 48_000;
 const TEXT = 'Recorded in the browser.';
 
@@ -14,7 +21,7 @@ async function record(text: string, mimeType: string): Promise<Blob> {
   // Silence after the speech is part of the buffer: once nothing plays, Chromium's stream delivers no more audio,
   // and the encoder's last frames would be lost.
   const buffer = context.createBuffer(1, samples.length + RATE / 2, RATE);
-  buffer.copyToChannel(samples, 0);
+  buffer.copyToChannel(new Float32Array(samples), 0);
   const source = context.createBufferSource();
   source.buffer = buffer;
   const destination = context.createMediaStreamDestination();
