@@ -9,6 +9,7 @@ import { DEMO_AGENT, resolveAgent, type Agent, type AgentDefinition, type Faults
 import { ConversationSession } from './conversation.ts';
 import { newId, Signer } from './signing.ts';
 import { conversationDetails, MAX_CONVERSATIONS, newRecord, type ConversationRecord, type Logger } from './store.ts';
+import { speechWav } from './speech.ts';
 import { SpeechToText, type SttRecord } from './stt.ts';
 import { parseSttFaults, type SttFaults } from './stt-faults.ts';
 import { TextToSpeech, type TtsRecord } from './tts.ts';
@@ -369,6 +370,25 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
     ],
     ['GET', /^\/_emulator\/tts$/, (_req, res) => json(res, 200, tts.records)],
     ['GET', /^\/_emulator\/stt$/, (_req, res) => json(res, 200, stt.records)],
+    [
+      'GET',
+      /^\/_emulator\/speech\.wav$/,
+      (_req, res, _m, url) => {
+        // The emulator's speech for `text` as a WAV, for a page to upload or play (speech to text hears it back).
+        const text = url.searchParams.get('text') ?? '';
+        const sampleRate = Number(url.searchParams.get('sample_rate') ?? 48_000);
+        if (!text || !(sampleRate >= 8000 && sampleRate <= 48_000)) {
+          return fail(res, 422, 'invalid_request', 'Query: text (not empty) and sample_rate (8000–48000).');
+        }
+        const wav = speechWav(text, { sampleRate });
+        res.writeHead(200, {
+          'content-type': 'audio/wav',
+          'content-length': String(wav.length),
+          'access-control-allow-origin': '*',
+        });
+        res.end(wav);
+      },
+    ],
     [
       'POST',
       /^\/_emulator\/stt-faults$/,
