@@ -29,7 +29,7 @@ export {
   BATCH_TRANSCRIPTION_ENDPOINT,
   REALTIME_TOKEN_ENDPOINT,
 } from './transcription.ts';
-export { capturePcm, PCM_CAPTURE_WORKLET_SOURCE, type PcmCapture, type PcmCaptureOptions } from './pcm-capture.ts';
+export { capturePcm, type PcmCapture, type PcmCaptureOptions } from './pcm-capture.ts';
 export type * from './recorder-types.ts';
 export { INITIAL_RECORDER_SNAPSHOT, Recorder, RecorderFailure } from './recorder.ts';
 export { INITIAL_MEDIA_DEVICES_SNAPSHOT, MediaDevicesStore } from './media-devices.ts';

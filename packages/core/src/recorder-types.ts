@@ -201,7 +201,7 @@ export interface TranscriptionOptions {
   headers?: Record<string, string>;
   /** Realtime: fetches a `realtime_scribe` single-use token your own way (instead of `POST endpoint` → `{ token }`). */
   getToken?: () => Promise<string>;
-  /** Realtime: where the PCM capture worklet loads from under a strict Content-Security-Policy (default: a Blob URL). */
+  /** Realtime: where the capture worklet (`CAPTURE_WORKLET_SOURCE`, the recorder's) loads from under a strict CSP (default: a Blob URL). */
   workletUrl?: string;
 }
 

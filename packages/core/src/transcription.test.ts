@@ -32,8 +32,8 @@ describe('transcriptionHttpError', () => {
 
 describe('modes', () => {
   it('batch takes a recording, realtime a stream; each says so when given the other', async () => {
-    await expect(new BatchTranscriber().start()).rejects.toMatchObject({ code: 'invalid-request' });
-    await expect(new RealtimeTranscriber().transcribe()).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(new BatchTranscriber().start({} as MediaStream)).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect(new RealtimeTranscriber().transcribe(new Blob())).rejects.toMatchObject({ code: 'invalid-request' });
   });
 
   it('a failed upload is a network error in the snapshot', async () => {

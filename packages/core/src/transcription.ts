@@ -109,7 +109,7 @@ const fileName = (blob: Blob) => {
 abstract class TranscriberBase extends Store<TranscriptionSnapshot> implements TranscriberApi {
   protected readonly options: TranscriptionOptions;
 
-  constructor(options: TranscriptionOptions) {
+  constructor(options: TranscriptionOptions = {}) {
     super(INITIAL_TRANSCRIPTION_SNAPSHOT);
     this.options = { ...options };
   }
@@ -199,7 +199,7 @@ export class BatchTranscriber extends TranscriberBase {
     }
   }
 
-  start(): Promise<void> {
+  start(_stream: MediaStream): Promise<void> {
     return Promise.reject(this.notThisMode('Batch transcription takes a finished recording: call transcribe(take).'));
   }
 
@@ -273,7 +273,7 @@ export class RealtimeTranscriber extends TranscriberBase {
     return this.#sessions;
   }
 
-  transcribe(): Promise<SpeechTranscript> {
+  transcribe(_take: Blob): Promise<SpeechTranscript> {
     return Promise.reject(this.notThisMode('Realtime transcription takes a live stream: call start(stream).'));
   }
 
