@@ -37,9 +37,33 @@ export {
 } from './transcript-viewer.tsx';
 export { Waveform, type WaveformProps } from './waveform.tsx';
 export { formatTime, formatTimePhrase, formatSeekValueText } from './format-time.ts';
+// The recorder's components: every part takes `recorder` (a `RecorderApi`) or reads it from <Recorder.Root>; the
+// visualizers take a stream, a player or a getter, and never open the microphone.
 export {
-  SpeechInput,
-  insertDictation,
-  type SpeechInputProps,
-  type SpeechInputMessages,
-} from './speech-input.tsx';
+  Recorder,
+  RecorderRoot,
+  RecorderRecordButton,
+  RecorderPauseButton,
+  RecorderStopButton,
+  RecorderCancelButton,
+  RecorderTimer,
+  RecorderStatus,
+  RecorderPlayback,
+  RECORDER_ERROR_MESSAGES,
+  RECORDER_STATUS_MESSAGES,
+  recorderErrorMessage,
+  type RecorderRootProps,
+  type RecorderRecordButtonLabels,
+  type RecorderRecordButtonProps,
+  type RecorderPauseButtonProps,
+  type RecorderStopButtonProps,
+  type RecorderCancelButtonProps,
+  type RecorderTimerProps,
+  type RecorderStatusMessages,
+  type RecorderStatusProps,
+  type RecorderPlaybackProps,
+} from './recorder.tsx';
+export { LevelMeter, type LevelMeterProps } from './level-meter.tsx';
+export { LiveWaveform, type LiveWaveformProps } from './live-waveform.tsx';
+export { MicSelector, type MicSelectorProps } from './mic-selector.tsx';
+export { SpeechInput, insertDictation, type SpeechInputProps, type SpeechInputMessages } from './speech-input.tsx';

@@ -54,7 +54,7 @@ export function MicSelector({
   const systemDefault = devices.find((device) => device.deviceId === 'default');
   const listed: AudioDevice[] = devices.filter((device) => device.deviceId && device.deviceId !== 'default');
   // The device in use while recording; otherwise the remembered choice.
-  const value = live && inUse ? inUse : selected;
+  const value = live && inUse ? (inUse === 'default' ? '' : inUse) : selected;
   if (value && !listed.some((device) => device.deviceId === value)) {
     listed.push({ deviceId: value, label: (live && inUseLabel) || '', groupId: '' });
   }
