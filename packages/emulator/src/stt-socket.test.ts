@@ -112,7 +112,7 @@ describe('WS /v1/speech-to-text/realtime', { timeout: 30_000 }, () => {
     expect((await committed).text).toBe(TEXT);
 
     const partials = s.messages.filter((m) => m.message_type === 'partial_transcript').map((m) => m.text as string);
-    expect(partials.length).toBeGreaterThan(3);
+    expect(partials.length).toBeGreaterThan(1);
     for (let i = 1; i < partials.length; i++) expect(partials[i]!.length).toBeGreaterThan(partials[i - 1]!.length);
     for (const p of partials) expect(TEXT.startsWith(p)).toBe(true);
     // Partials come before the commit.
@@ -292,7 +292,7 @@ describe('the official Scribe client (@elevenlabs/client) in Node', { timeout: 3
       connection.commit();
       expect((await committed).text).toBe(TEXT);
       expect((await timed).words!.filter((w) => w.text.trim()).map((w) => w.text)).toEqual(TEXT.split(' '));
-      expect(partials.length).toBeGreaterThan(3);
+      expect(partials.length).toBeGreaterThan(1);
       expect(partials.every((p) => TEXT.startsWith(p))).toBe(true);
       const closed = new Promise((resolve) => connection.on(RealtimeEvents.CLOSE, resolve));
       connection.close();

@@ -1,5 +1,5 @@
 // The realtime speech-to-text WebSocket, `/v1/speech-to-text/realtime` (scribe.asyncapi.yaml, audio.md §2.5): PCM
-// or μ-law arrives in `input_audio_chunk` messages; every 250 ms of audio the uncommitted buffer is decoded again and
+// or μ-law arrives in `input_audio_chunk` messages; every 250 ms of audio (or more) the uncommitted buffer is decoded again and
 // a changed text goes out as `partial_transcript`; a commit (the chunk's `commit: true`, or with
 // `commit_strategy=vad` enough silence after speech) sends `committed_transcript` (and, with `include_timestamps`,
 // `committed_transcript_with_timestamps`, times from the start of the session's audio) and empties the buffer.
@@ -34,8 +34,13 @@ const AUDIO_FORMATS: Record<string, number> = {
   ulaw_8000: 8000,
 };
 const MODELS = ['scribe_v2_realtime'];
-/** Audio between two partial transcripts. */
+/** Audio between two partial transcripts, at least. */
 const PARTIAL_EVERY_MS = 250;
+/**
+ * Decoding is synchronous and each partial decodes the whole uncommitted buffer again: a partial waits for at least
+ * this many times as much audio as the last one took to decode, so a long buffer costs at most a quarter of real time.
+ */
+const PARTIAL_COST_FACTOR = 4;
 /** Largest chunk accepted: more audio than this in one message is `chunk_size_exceeded`. */
 const MAX_CHUNK_MS = 5000;
 const FRAME_MS = 10;
@@ -70,6 +75,7 @@ export class SttSocketSession {
   /** Samples committed before the buffer: where its times start. */
   #committedSamples = 0;
   #sincePartial = 0;
+  #partialEveryMs = PARTIAL_EVERY_MS;
   #partial = '';
   #oddByte: number | null = null;
   // VAD: speech run (ms) and silence since the last speech (ms); whether the buffer has had enough speech.
@@ -270,7 +276,7 @@ export class SttSocketSession {
     }
     if (vadCommit) return this.#commit();
     this.#sincePartial += (samples.length * 1000) / rate;
-    if (this.#sincePartial >= PARTIAL_EVERY_MS) {
+    if (this.#sincePartial >= this.#partialEveryMs) {
       this.#sincePartial = 0;
       this.#sendPartial();
     }
@@ -291,8 +297,10 @@ export class SttSocketSession {
   #sendPartial() {
     const rate = this.#config.sample_rate;
     const audio = this.#bufferAudio();
+    const began = performance.now();
     const segments = transcribeSegments(audio, rate).filter((s) => s.recognized || s.end < audio.length / rate - 0.2);
     const text = toWords(segments).text;
+    this.#partialEveryMs = Math.max(PARTIAL_EVERY_MS, PARTIAL_COST_FACTOR * (performance.now() - began));
     if (!text || text === this.#partial) return;
     this.#partial = text;
     this.#send({ message_type: 'partial_transcript', text });
@@ -323,6 +331,7 @@ export class SttSocketSession {
     this.#buffer = [];
     this.#bufferSamples = 0;
     this.#sincePartial = 0;
+    this.#partialEveryMs = PARTIAL_EVERY_MS;
     this.#partial = '';
     this.#heardSpeech = false;
     this.#silenceMs = 0;
