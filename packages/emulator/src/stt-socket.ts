@@ -1,8 +1,9 @@
 // The realtime speech-to-text WebSocket, `/v1/speech-to-text/realtime` (scribe.asyncapi.yaml, audio.md §2.5): PCM
-// or μ-law arrives in `input_audio_chunk` messages; every 250 ms of audio (or more) the uncommitted buffer is decoded again and
-// a changed text goes out as `partial_transcript`; a commit (the chunk's `commit: true`, or with
-// `commit_strategy=vad` enough silence after speech) sends `committed_transcript` (and, with `include_timestamps`,
-// `committed_transcript_with_timestamps`, times from the start of the session's audio) and empties the buffer.
+// or μ-law arrives in `input_audio_chunk` messages; every 250 ms of audio (or more, see PARTIAL_COST_FACTOR) the
+// uncommitted buffer is decoded again and a changed text goes out as `partial_transcript`; a commit (the chunk's
+// `commit: true`, or with `commit_strategy=vad` enough silence after speech) sends `committed_transcript` (and, with
+// `include_timestamps`, `committed_transcript_with_timestamps`, times from the start of the session's audio) and
+// empties the buffer.
 import type { IncomingMessage } from 'node:http';
 import type { WebSocket } from 'ws';
 import { decodeMulaw, pcm16ToFloat } from './pcm.ts';
