@@ -2,7 +2,7 @@
 // settings, the source of truth), switches while recording without losing what was recorded, and remembers the
 // choice. Names appear once the page may use the microphone; it never asks for permission itself.
 import type { AudioDevice, MediaDevicesApi, RecorderApi } from '@elevenkit/core';
-import { useEffect, type ComponentPropsWithoutRef } from 'react';
+import { useEffect, useState, type ComponentPropsWithoutRef } from 'react';
 import { classNames, composeHandlers } from './compose.ts';
 import { useOptionalRecorder, useRecorderSelector } from './recorder-context.ts';
 import { useMediaDevices } from '../use-media-devices.ts';
@@ -21,6 +21,11 @@ export interface MicSelectorProps extends Omit<
   defaultLabel?: string;
   /** A device's name before the page may read names: "Microphone 2" by default. */
   unnamed?: (index: number) => string;
+  /**
+   * Called when switching while recording fails (the recording goes on with the microphone it had). By default the
+   * error's sentence shows after the select, as an alert.
+   */
+  onSwitchError?: (error: Error) => void;
 }
 
 /** Chromium lists the system default twice: as `default` ("Default - Name") and under its own id. */
@@ -36,9 +41,11 @@ export function MicSelector({
   label = 'Microphone',
   defaultLabel = 'System default',
   unnamed = (index) => `Microphone ${index + 1}`,
+  onSwitchError,
   onChange,
   ...rest
 }: MicSelectorProps) {
+  const [switchError, setSwitchError] = useState<string | null>(null);
   const recorder = useOptionalRecorder(recorderProp);
   const status = useRecorderSelector(recorder, (s) => s.status, 'idle');
   const inUse = useRecorderSelector(recorder, (s) => s.deviceId, null);
@@ -64,26 +71,37 @@ export function MicSelector({
 
   const choose = (deviceId: string) => {
     select(deviceId);
+    setSwitchError(null);
     // While recording this switches the input; otherwise the recorder uses it next time.
-    if (recorder) void recorder.setDevice(deviceId).catch(() => {}); // a failure shows in the recorder's snapshot
+    recorder?.setDevice(deviceId).catch((error: Error) => {
+      if (onSwitchError) onSwitchError(error);
+      else setSwitchError(error.message);
+    });
   };
 
   return (
-    <select
-      aria-label={rest['aria-labelledby'] ? undefined : label}
-      {...rest}
-      className={classNames('ek-select', 'ek-mic-selector', rest.className)}
-      value={value}
-      data-state={status}
-      data-permission={permission}
-      onChange={composeHandlers(onChange, (event) => choose(event.currentTarget.value))}
-    >
-      <option value="">{defaultName}</option>
-      {listed.map((device, index) => (
-        <option key={device.deviceId} value={device.deviceId}>
-          {device.label || unnamed(index)}
-        </option>
-      ))}
-    </select>
+    <>
+      <select
+        aria-label={rest['aria-labelledby'] ? undefined : label}
+        {...rest}
+        className={classNames('ek-select', 'ek-mic-selector', rest.className)}
+        value={value}
+        data-state={status}
+        data-permission={permission}
+        onChange={composeHandlers(onChange, (event) => choose(event.currentTarget.value))}
+      >
+        <option value="">{defaultName}</option>
+        {listed.map((device, index) => (
+          <option key={device.deviceId} value={device.deviceId}>
+            {device.label || unnamed(index)}
+          </option>
+        ))}
+      </select>
+      {switchError && (
+        <span role="alert" className="ek-mic-selector-error">
+          {switchError}
+        </span>
+      )}
+    </>
   );
 }

@@ -368,4 +368,17 @@ describe('MicSelector', () => {
     expect(recorder.calls).toContainEqual(['setDevice', 'mic-2']);
     expect(select.value).toBe('mic-2');
   });
+
+  it('says so when switching fails (the recording goes on with the microphone it had)', async () => {
+    const recorder = new TestRecorder({ status: 'recording', deviceId: 'mic-1' });
+    recorder.setDevice = () => Promise.reject(new Error('Another app or tab is using that microphone.'));
+    const page = render(<MicSelector devices={devices()} recorder={recorder} />);
+    const select = byLabel<HTMLSelectElement>(page, 'Microphone');
+    await act(async () => {
+      select.value = 'mic-2';
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    expect(page.querySelector('[role="alert"]')?.textContent).toBe('Another app or tab is using that microphone.');
+    expect(select.value).toBe('mic-1');
+  });
 });
