@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { createServer } from 'vite';
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { speechWav } from './speech.ts';
 import { elevenlabsEmulator } from './vite.ts';
 
 it('answers REST, the conversation and the speech-to-text WebSockets on the dev server', async () => {
@@ -28,6 +29,16 @@ it('answers REST, the conversation and the speech-to-text WebSockets on the dev 
     expect(JSON.parse(String(first)).type).toBe('conversation_initiation_metadata');
     expect(plugin.emulator.conversations).toHaveLength(1);
     ws.close();
+    // A multipart upload to speech to text reaches the emulator with its body intact.
+    const form = new FormData();
+    form.set('model_id', 'scribe_v1');
+    form.set('file', new Blob([new Uint8Array(speechWav('through vite', { sampleRate: 16_000 }))]), 'a.wav');
+    const transcript = await fetch(`http://127.0.0.1:${port}/v1/speech-to-text`, {
+      method: 'POST',
+      headers: { 'xi-api-key': 'any' },
+      body: form,
+    });
+    expect(await transcript.json()).toMatchObject({ text: 'through vite' });
     // The realtime speech-to-text socket upgrades there too.
     const stt = new WebSocket(`ws://127.0.0.1:${port}/v1/speech-to-text/realtime?model_id=scribe_v2_realtime`, {
       headers: { 'xi-api-key': 'any' },
