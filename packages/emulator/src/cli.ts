@@ -6,7 +6,7 @@ import { createEmulator } from './emulator.ts';
 
 const HELP = `Usage: elevenkit-emulator [--port 8787] [--host 127.0.0.1] [--agents agents.json] [--api-key KEY]
 
-A local ElevenLabs: the conversation WebSocket, widget config, signed URLs and tokens, and text to speech.
+A local ElevenLabs: the conversation WebSocket, widget config, signed URLs and tokens, text to speech and speech to text.
 The built-in agent "demo" is always there; --agents adds agents from a JSON file (see the package README).
 --api-key (or ELEVENLABS_EMULATOR_API_KEY) is the xi-api-key REST calls must send; without it any key is accepted.`;
 
