@@ -5,11 +5,14 @@ import type { RecorderApi } from '@elevenkit/core';
 import { useRef, type ComponentPropsWithoutRef } from 'react';
 import { useAnimationFrames } from './animation-frame.ts';
 import { classNames } from './compose.ts';
-import { useOptionalRecorder, useRecorderSelector } from './recorder-context.ts';
+import { useLevelInput } from './recorder-context.ts';
 import { useAudioLevels, type LevelInput } from '../use-audio-levels.ts';
 
 export interface LevelMeterProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
-  /** What to measure: a stream, a player, or a getter. Default: the stream of the recorder (prop or <Recorder.Root>). */
+  /**
+   * What to measure: a stream, a player, or a getter. Default: the stream of the recorder (prop or <Recorder.Root>),
+   * else the player of the nearest <AudioPlayer.Root>.
+   */
   source?: LevelInput;
   recorder?: RecorderApi;
   /** The meter's accessible name (default "Microphone level"). */
@@ -36,9 +39,7 @@ export function LevelMeter({
   announceInterval = 250,
   ...rest
 }: LevelMeterProps) {
-  const recorder = useOptionalRecorder(recorderProp);
-  const stream = useRecorderSelector(recorder, (_, r) => r.stream, null);
-  const input = source !== undefined ? source : stream;
+  const input = useLevelInput(source, recorderProp);
   const levels = useAudioLevels(input);
   const ref = useRef<HTMLDivElement>(null);
   const last = useRef({ at: -Infinity, percent: 0 });

@@ -5,11 +5,14 @@ import type { RecorderApi } from '@elevenkit/core';
 import { useCallback, useEffect, useRef, type ComponentPropsWithoutRef } from 'react';
 import { prefersReducedMotion, useAnimationFrames } from './animation-frame.ts';
 import { classNames } from './compose.ts';
-import { useOptionalRecorder, useRecorderSelector } from './recorder-context.ts';
+import { useLevelInput } from './recorder-context.ts';
 import { useAudioLevels, type LevelInput } from '../use-audio-levels.ts';
 
 export interface LiveWaveformProps extends Omit<ComponentPropsWithoutRef<'div'>, 'children'> {
-  /** What to draw: a stream, a player, or a getter. Default: the stream of the recorder (prop or <Recorder.Root>). */
+  /**
+   * What to draw: a stream, a player, or a getter. Default: the stream of the recorder (prop or <Recorder.Root>),
+   * else the player of the nearest <AudioPlayer.Root>.
+   */
   source?: LevelInput;
   recorder?: RecorderApi;
   /** `bars` (default): frequency bands, low to high. `scrolling`: the level over the last seconds, newest right. */
@@ -57,9 +60,7 @@ export function LiveWaveform({
   label,
   ...rest
 }: LiveWaveformProps) {
-  const recorder = useOptionalRecorder(recorderProp);
-  const stream = useRecorderSelector(recorder, (_, r) => r.stream, null);
-  const input = source !== undefined ? source : stream;
+  const input = useLevelInput(source, recorderProp);
   const live = Boolean(input);
   const levels = useAudioLevels(input);
   const ref = useRef<HTMLCanvasElement>(null);

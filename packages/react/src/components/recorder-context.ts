@@ -2,6 +2,8 @@
 // reads: parts select only what they show, so a device change does not re-render the timer.
 import type { RecorderApi, RecorderSnapshot } from '@elevenkit/core';
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
+import type { LevelInput } from '../use-audio-levels.ts';
+import { PlayerContext } from './player-context.ts';
 
 export const RecorderContext = createContext<RecorderApi | null>(null);
 
@@ -34,4 +36,16 @@ export function useRecorderSelector<T>(
   const subscribe = useCallback((listener: () => void) => recorder?.subscribe(listener) ?? (() => {}), [recorder]);
   const read = () => (recorder ? select(recorder.getSnapshot(), recorder) : fallback);
   return useSyncExternalStore(subscribe, read, read);
+}
+
+/**
+ * What a visualizer reads: its `source` prop; else the stream of its recorder (prop or <Recorder.Root>), null while
+ * not recording; else the player of the nearest <AudioPlayer.Root>.
+ */
+export function useLevelInput(source: LevelInput | undefined, recorderProp: RecorderApi | undefined): LevelInput {
+  const recorder = useOptionalRecorder(recorderProp);
+  const player = useContext(PlayerContext);
+  const stream = useRecorderSelector(recorder, (_, r) => r.stream, null);
+  if (source !== undefined) return source;
+  return recorder ? stream : player;
 }

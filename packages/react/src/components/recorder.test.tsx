@@ -9,6 +9,8 @@ import { MicSelector } from './mic-selector.tsx';
 import { Recorder, RECORDER_ERROR_MESSAGES } from './recorder.tsx';
 import { cleanup, render } from './test-render.tsx';
 import { TestDevices, TestRecorder } from './test-recorder.ts';
+import { AudioPlayer } from './audio-player.tsx';
+import { TestPlayer } from './test-player.ts';
 
 /** Lets animation frames run (jsdom's requestAnimationFrame is a timer). */
 const frames = (ms = 40) => act(() => new Promise((resolve) => setTimeout(resolve, ms)));
@@ -231,6 +233,18 @@ describe('LevelMeter', () => {
     await frames();
     expect(meter.getAttribute('aria-valuetext')).toBe('Silent'); // silence is said at once
     expect(commits).toBe(0);
+  });
+
+  it('inside <AudioPlayer.Root> (as in Recorder.Playback) it shows the player', async () => {
+    const player = TestPlayer.loaded(3);
+    player.getLevel = () => 0.4;
+    const page = render(
+      <AudioPlayer.Root player={player}>
+        <LevelMeter label="Playback level" />
+      </AudioPlayer.Root>,
+    );
+    await frames();
+    expect(byLabel(page, 'Playback level').style.getPropertyValue('--ek-level')).toBe('0.400');
   });
 
   it('without a source it is idle at zero', () => {

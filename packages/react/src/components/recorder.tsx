@@ -363,6 +363,7 @@ export interface RecorderPlaybackProps extends Omit<ComponentPropsWithoutRef<'di
 /**
  * The finished take in an <AudioPlayer> (a `{ type: 'blob' }` source; nothing until there is a take). It loads
  * without playing; a new take replaces it, and it empties when the take is discarded or a new recording starts.
+ * Custom `children` are the player's parts; a <LevelMeter> or <LiveWaveform> among them shows the playback.
  */
 export function RecorderPlayback({
   recorder: recorderProp,
@@ -381,16 +382,19 @@ export function RecorderPlayback({
       {...rest}
       className={classNames('ek-recorder-playback', rest.className)}
     >
-      {children ?? (
-        <>
-          <AudioPlayer.PlayButton />
-          <AudioPlayer.Time />
-          <AudioPlayer.ScrubBar />
-          <AudioPlayer.Duration />
-          <AudioPlayer.Download filename="recording" label="Download recording" />
-          <AudioPlayer.Status />
-        </>
-      )}
+      {/* Parts in here belong to the player: a LevelMeter or LiveWaveform shows what plays, not the microphone. */}
+      <RecorderContext.Provider value={null}>
+        {children ?? (
+          <>
+            <AudioPlayer.PlayButton />
+            <AudioPlayer.Time />
+            <AudioPlayer.ScrubBar />
+            <AudioPlayer.Duration />
+            <AudioPlayer.Download filename="recording" label="Download recording" />
+            <AudioPlayer.Status />
+          </>
+        )}
+      </RecorderContext.Provider>
     </AudioPlayer.Root>
   );
 }
