@@ -15,6 +15,7 @@ import { answerers, type Incoming, webRequest } from './incoming.ts';
 import { MemoryRateLimitStore, type RateLimitHit, type RateLimitStore, type UsageLimit } from './rate-limit.ts';
 import { redact } from './redact.ts';
 import type { SpeechContext } from './speech-upstream.ts';
+import { speechToText, type SpeechToTextOptions } from './speech-to-text.ts';
 import { textToSpeech, type TextToSpeechOptions } from './text-to-speech.ts';
 
 export type SingleUseTokenType = 'realtime_scribe' | 'tts_websocket';
@@ -86,13 +87,15 @@ export interface TokenHandlerOptions {
   logger?: Logger;
   /** Turns on `POST {basePath}/text-to-speech` (see ./text-to-speech.ts). Default: off (404). */
   textToSpeech?: TextToSpeechOptions;
+  /** Turns on `POST {basePath}/speech-to-text` (see ./speech-to-text.ts). Default: off (404). */
+  speechToText?: SpeechToTextOptions;
 }
 
 const AGENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * Creates the handler. Routes: GET signed-url, GET conversation-token, POST single-use-token/{type}, GET health, and
- * POST text-to-speech when `textToSpeech` is set.
+ * POST text-to-speech and POST speech-to-text when `textToSpeech` / `speechToText` are set.
  */
 export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   if (!options || !options.agents) {
@@ -110,6 +113,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     );
   }
   checkUsageLimit('textToSpeech.characterLimit', options.textToSpeech?.characterLimit);
+  checkUsageLimit('speechToText.secondsLimit', options.speechToText?.secondsLimit);
   // Trimmed: a key read from a file or a secret store often ends in a newline, which no header can carry.
   const apiKey = (
     options.apiKey ?? (typeof process !== 'undefined' ? process.env?.ELEVENLABS_API_KEY : undefined)
@@ -206,26 +210,35 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   };
 
   /**
-   * A speech route's usage charger: `cost` units (`unit`: characters, seconds) against `usage`, per caller. A request
-   * over the budget is refused and its cost given back, so a refused request spends nothing.
+   * A speech route's usage meter: `cost` units (`unit`: characters, seconds) against `usage`, per caller. `charge`
+   * refuses a request that would pass the budget and gives its cost back, so a refused request spends nothing; `add`
+   * counts a cost known only afterwards.
    */
-  const charger = (
+  const usageMeter = (
     request: Incoming,
     userId: string | undefined,
     usage: Required<UsageLimit> | undefined,
     unit: string,
-  ) => {
-    return async (cost: number) => {
-      if (!usage) return async () => {};
-      const { store } = usage;
-      const key = `${unit}:${callerKey(request, userId)}`;
-      const { count, resetMs } = await hit(store, key, usage.windowMs, cost);
-      const refund = async () => void (await store.hit(key, usage.windowMs, -cost).catch(() => {}));
-      if (count > usage.limit) {
-        await refund();
-        throw tooMany(`This would pass the ${usage.limit} ${unit} allowed per window`, resetMs);
-      }
-      return refund;
+  ): Pick<SpeechContext, 'charge' | 'add'> => {
+    const key = `${unit}:${callerKey(request, userId)}`;
+    return {
+      charge: async (cost) => {
+        if (!usage) return async () => {};
+        const { store, windowMs } = usage;
+        const { count, resetMs } = await hit(store, key, windowMs, cost);
+        const refund = async () => void (await store.hit(key, windowMs, -cost).catch(() => {}));
+        if (count > usage.limit) {
+          await refund();
+          throw tooMany(`This would pass the ${usage.limit} ${unit} allowed per window`, resetMs);
+        }
+        return refund;
+      },
+      add: async (cost) => {
+        if (!usage || !(cost > 0)) return;
+        await usage.store.hit(key, usage.windowMs, cost).catch((error: unknown) => {
+          log?.error('rate limit store failed', { error: redact(describe(error), apiKey) });
+        });
+      },
     };
   };
 
@@ -334,7 +347,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     usage: Required<UsageLimit> | undefined,
     unit: string,
   ) =>
-    ({ apiKey, apiOrigin, log, timeoutMs, charge: charger(request, userId, usage, unit) }) satisfies SpeechContext & {
+    ({ apiKey, apiOrigin, log, timeoutMs, ...usageMeter(request, userId, usage, unit) }) satisfies SpeechContext & {
       timeoutMs: number;
     };
 
@@ -384,7 +397,17 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       method: 'POST',
       limited: true,
       run: async (request, _url, userId) =>
-        new Streamed(await textToSpeech(speechContext(request, userId, characterLimit, 'characters'), tts, request)),
+        new AsIs(await textToSpeech(speechContext(request, userId, characterLimit, 'characters'), tts, request)),
+    };
+  }
+  const stt = options.speechToText;
+  const secondsLimit = usageLimit(stt?.secondsLimit);
+  if (stt) {
+    routes['speech-to-text'] = {
+      method: 'POST',
+      limited: true,
+      run: async (request, _url, userId) =>
+        new AsIs(await speechToText(speechContext(request, userId, secondsLimit, 'seconds'), stt, request)),
     };
   }
 
@@ -425,7 +448,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
       const userId = route.limited ? await identify(request) : undefined;
       if (route.limited) await limit(request, userId);
       const body = await route.run(request, url, userId, param);
-      if (body instanceof Streamed) {
+      if (body instanceof AsIs) {
         status = body.answer.status;
         return { ...body.answer, headers: { ...body.answer.headers, ...corsHeaders(origin) } };
       }
@@ -447,8 +470,8 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   return Object.assign(handleTokenRequest, { basePath });
 }
 
-/** A route's answer as it is (a stream), not a value to send as JSON. */
-class Streamed {
+/** A route's whole answer (a stream, or JSON as ElevenLabs sent it), not a value to send as JSON. */
+class AsIs {
   constructor(readonly answer: Answer) {}
 }
 

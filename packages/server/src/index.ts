@@ -4,5 +4,7 @@ export { ApiError } from './errors.ts';
 export { createRedisRateLimitStore, MemoryRateLimitStore } from './rate-limit.ts';
 export type { RateLimitHit, RateLimitStore, RedisEval, UsageLimit } from './rate-limit.ts';
 export type { TextToSpeechOptions } from './text-to-speech.ts';
+export { DEFAULT_STT_MIME_TYPES } from './speech-to-text.ts';
+export type { SpeechToTextOptions } from './speech-to-text.ts';
 export type { Allowlist } from './speech-upstream.ts';
 export { clientIp } from './client-ip.ts';

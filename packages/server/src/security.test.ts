@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Emulator } from '../../emulator/src/index.ts';
+import { synthesize, toWav, type Emulator } from '../../emulator/src/index.ts';
 import { createTokenHandler, type RateLimitStore, type TokenHandlerOptions } from './index.ts';
 import { toNodeListener } from './node.ts';
 import { closeServers, listen, recordingLogger, startUpstream } from './test-helpers.ts';
@@ -762,6 +762,129 @@ describe('the text-to-speech route: refusals and failures, every one without the
   });
 });
 
+describe('the speech-to-text route: refusals and failures, every one without the key', () => {
+  const STT = '/speech-to-text';
+  const upload = (fields: Record<string, string>, file?: { bytes: Uint8Array; type: string }): RequestInit => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (file) form.append('file', new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: file.type }), 'take');
+    return { method: 'POST', body: form };
+  };
+  const take = upload({ model_id: 'scribe_v1' }, { bytes: new Uint8Array(2_000), type: 'audio/webm' });
+  const stt = (options: Partial<TokenHandlerOptions> = {}): Partial<TokenHandlerOptions> => ({
+    speechToText: { maxBytes: 10_000, maxDurationSeconds: 1 },
+    ...options,
+  });
+  const refusing = (status: number, detail: (echo: string) => unknown) => async () =>
+    stt({
+      apiOrigin: await stubUpstream((req, res, echo) => {
+        req.resume();
+        req.on('end', () => sendJson(res, status, { detail: detail(echo) }));
+      }),
+    });
+  const silentWav = (seconds: number) => {
+    const bytes = new Uint8Array(44 + seconds * 32_000);
+    const view = new DataView(bytes.buffer);
+    bytes.set(new TextEncoder().encode('RIFF'), 0);
+    bytes.set(new TextEncoder().encode('WAVEfmt '), 8);
+    view.setUint32(16, 16, true);
+    view.setUint32(28, 32_000, true); // bytes per second
+    return bytes;
+  };
+
+  const rows: Row[] = [
+    {
+      what: 'STT: over maxBytes',
+      path: STT,
+      init: upload({}, { bytes: new Uint8Array(20_000), type: 'audio/webm' }),
+      options: stt(),
+      status: 413,
+      code: 'file_too_large',
+    },
+    {
+      what: 'STT: a WAV over maxDurationSeconds',
+      path: STT,
+      init: upload({}, { bytes: silentWav(2), type: 'audio/wav' }),
+      options: stt({ speechToText: { maxDurationSeconds: 1 } }),
+      status: 413,
+      code: 'audio_too_long',
+    },
+    {
+      what: 'STT: a type not accepted',
+      path: STT,
+      init: upload({}, { bytes: new Uint8Array(10), type: 'video/x-flv' }),
+      options: stt(),
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      what: 'STT: no file',
+      path: STT,
+      init: upload({ model_id: 'scribe_v1' }),
+      options: stt(),
+      status: 400,
+      code: 'missing_file',
+    },
+    {
+      what: 'STT: upstream 401 quota_exceeded echoing the key',
+      path: STT,
+      init: take,
+      options: refusing(401, (echo) => ({ status: 'quota_exceeded', message: echo })),
+      status: 401,
+      code: 'upstream_quota_exceeded',
+    },
+    {
+      what: 'STT: upstream 400 echoing the key',
+      path: STT,
+      init: take,
+      options: refusing(400, (echo) => ({ status: 'invalid_audio', message: `cannot decode for ${echo}` })),
+      status: 400,
+      code: 'upstream_invalid_request',
+      check: ({ body }) => expect(body.error.message).toMatch(/^cannot decode for \[redacted]/),
+    },
+    {
+      what: 'STT: upstream 200 that is not JSON',
+      path: STT,
+      init: take,
+      options: async () =>
+        stt({
+          apiOrigin: await stubUpstream((req, res, echo) => {
+            req.resume();
+            req.on('end', () => res.end(`<html>${echo}</html>`));
+          }),
+        }),
+      status: 502,
+      code: 'upstream_invalid_response',
+    },
+    {
+      what: "STT: a wrong key: 502, the server's key was rejected",
+      path: STT,
+      init: take,
+      options: stt({ apiKey: WRONG_KEY }),
+      status: 502,
+      code: 'upstream_auth',
+    },
+    { what: 'STT: off unless configured', path: STT, init: take, status: 404, code: 'not_found' },
+  ];
+
+  it.each(rows)('$what → $status $code', async ({ options, path, init, status, code, check }) => {
+    const base = await serve(typeof options === 'function' ? await options() : options);
+    const answer = await call(`${base}${path}`, init);
+    expect(answer.status).toBe(status);
+    expect(answer.body).toEqual({ error: { code, message: expect.stringMatching(/\w.{8,}/) } });
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+    check?.(answer);
+  });
+
+  it('a transcript: neither it nor the log carries the key', async () => {
+    const base = await serve(stt({ speechToText: {} }));
+    const wav = toWav(synthesize('hello there', 16_000).samples, 16_000);
+    const answer = await call(`${base}${STT}`, upload({ model_id: 'scribe_v1' }, { bytes: wav, type: 'audio/wav' }));
+    expect(answer.status).toBe(200);
+    expect(answer.body.text).toBe('hello there');
+  });
+});
+
 describe('the key-leak scan', () => {
   it('covered every error code the endpoint has', () => {
     seen.push('(summary)');
@@ -769,7 +892,10 @@ describe('the key-leak scan', () => {
       [
         'agent_not_allowed',
         'agent_not_found',
+        'audio_too_long',
         'bad_request',
+        'file_too_large',
+        'missing_file',
         'body_too_large',
         'invalid_body',
         'invalid_model_id',

@@ -15,6 +15,8 @@ export interface SpeechContext {
    * Resolves to a function that gives the cost back (for a request ElevenLabs refused, so it cost nothing).
    */
   charge(cost: number): Promise<() => Promise<void>>;
+  /** Adds `cost` once it is known (after the answer), refusing nothing; a store failure is logged, not thrown. */
+  add(cost: number): Promise<void>;
 }
 
 /**
@@ -110,6 +112,12 @@ async function refusal(context: SpeechContext, response: Response, route: string
     case 413:
     case 415:
     case 422:
+      if (code === 'payload_too_large' || response.status === 413) {
+        return new ApiError(413, 'file_too_large', detail ?? 'The file is too large for ElevenLabs.');
+      }
+      if (code === 'audio_too_long') {
+        return new ApiError(413, 'audio_too_long', detail ?? 'The recording is too long for ElevenLabs.');
+      }
       if (code === 'max_character_limit_exceeded') {
         return new ApiError(response.status, 'text_too_long', detail ?? 'The text is too long for this model.');
       }
