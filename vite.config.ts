@@ -42,12 +42,14 @@ const tokenEndpoint = realKey
       agents: realAgents,
       apiOrigin: process.env.ELEVENLABS_API_ORIGIN?.trim() || 'https://api.elevenlabs.io',
       textToSpeech: { voices: DEMO_VOICES },
+      speechToText: {},
     })
   : // No apiOrigin: the emulator mounted on this same server.
     elevenlabsTokenEndpoint({
       apiKey: DEV_API_KEY,
       agents: ['demo', DEMO_PRIVATE_AGENT.agent_id],
       textToSpeech: { voices: DEMO_VOICES },
+      speechToText: {},
     });
 const signsWith = realKey
   ? `ElevenLabs, for ${realAgents.join(', ') || 'no agent: set ELEVENLABS_AGENT_IDS'}`
