@@ -321,6 +321,30 @@ describe('autoplay', () => {
   });
 });
 
+describe('unlock() in the click, just before load() (what useSpeech’s docs recommend)', () => {
+  it.each([
+    ['mse', 'mp3_44100_128'],
+    ['file', 'mp3_44100_128'],
+    ['pcm-worklet', 'pcm_16000'],
+  ] as [PlaybackPath, AudioFormat][])('plays all of it on the %s path', async (path, format) => {
+    const text = `Unlocked, then ${path}.`;
+    const player = newPlayer({ path });
+    const watching = watch(player);
+    let loudest = 0;
+    const meter = setInterval(() => (loudest = Math.max(loudest, player.getLevel())), 20);
+    void player.unlock(); // not awaited: the click handler goes straight on to load
+    await player.load(streamSource(text, format));
+    const { duration } = await until(player, (s) => s.status === 'ended', 'the end');
+    clearInterval(meter);
+    watching.stop();
+    expect(watching.statuses).not.toContain('needs-user-gesture');
+    expect(loudest).toBeGreaterThan(0.05); // it was heard
+    expect(Math.abs(duration! - expectedWords(text).duration)).toBeLessThan(0.1);
+    // It played to the end at speaking pace: the words lit up in order.
+    expect(watching.activeWords.filter((i) => i >= 0)).toEqual(expectedWords(text).words.map((_, i) => i));
+  });
+});
+
 describe('the input-streaming WebSocket', () => {
   it.each([
     ['pcm_16000', 'pcm-worklet'],

@@ -73,6 +73,14 @@ describe('AudioPlayer', () => {
     act(() => button().click());
     expect(player.calls.at(-1)).toEqual(['unlock']);
 
+    // Loading: a press pauses a player that will start by itself, and plays one that waits (autoplay off).
+    act(() => player.set({ status: 'loading', playWhenReady: true }));
+    expect(button().getAttribute('aria-label')).toBe('Pause');
+    act(() => player.set({ status: 'loading', playWhenReady: false }));
+    expect(button().getAttribute('aria-label')).toBe('Play');
+    act(() => button().click());
+    expect(player.calls.at(-1)).toEqual(['play']);
+
     act(() => player.set({ status: 'error', error: { code: 'network', message: 'The connection dropped.' } }));
     expect(button().disabled).toBe(true);
   });

@@ -41,11 +41,13 @@ export function AudioPlayerRoot({ player, label = 'Audio player', children, ...r
 /** What pressing the play button does in each state. */
 export type PlayAction = 'play' | 'pause' | 'replay' | 'unlock' | 'none';
 
-export function playActionFor(status: PlayerStatus): PlayAction {
+/** `playWhenReady` (the snapshot's): a player loading without autoplay waits for play, so a press plays. */
+export function playActionFor(status: PlayerStatus, playWhenReady = true): PlayAction {
   switch (status) {
+    case 'loading':
+      return playWhenReady ? 'pause' : 'play';
     case 'playing':
     case 'buffering':
-    case 'loading':
       return 'pause';
     case 'paused':
       return 'play';
@@ -90,7 +92,8 @@ export function AudioPlayerPlayButton({
 }: AudioPlayerPlayButtonProps) {
   const player = useResolvedPlayer(playerProp, 'AudioPlayer.PlayButton');
   const status = usePlayerSelector(player, (s) => s.status);
-  const action = playActionFor(status);
+  const playWhenReady = usePlayerSelector(player, (s) => s.playWhenReady);
+  const action = playActionFor(status, playWhenReady);
   const names = { ...PLAY_LABELS, ...labels };
   const name = action === 'pause' ? names.pause : action === 'replay' ? names.replay : names.play;
 
