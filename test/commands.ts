@@ -2,6 +2,8 @@
 import type { BrowserCommand } from 'vitest/node';
 import type { ConversationRecord, Emulator } from '../packages/emulator/src/index.ts';
 import type { TtsRecord } from '../packages/emulator/src/tts.ts';
+import type { SttRecord } from '../packages/emulator/src/stt.ts';
+import type { SttFaults } from '../packages/emulator/src/stt-faults.ts';
 import type { TtsFaults } from '../packages/emulator/src/tts-faults.ts';
 import { createTokenHandler } from '../packages/server/src/handler.ts';
 import { contractErrors } from './contract.ts';
@@ -67,6 +69,29 @@ const ttsSocketUrl: BrowserCommand<[voiceId: string, query?: Record<string, stri
   return `${e.wsUrl}/v1/text-to-speech/${encodeURIComponent(voiceId)}/stream-input?${params}`;
 };
 
+/** Faults for the next speech-to-text request or realtime session. */
+const injectSttFaults: BrowserCommand<[faults: SttFaults]> = (_ctx, faults) => {
+  emulator().injectSttFaults(faults);
+};
+
+/** Every speech-to-text request and realtime session so far (newest last). */
+const sttRecords: BrowserCommand<[]> = () => emulator().sttRequests.map((record) => ({ ...record }));
+
+/**
+ * A realtime speech-to-text WebSocket URL authorised by a single-use `realtime_scribe` token minted here in Node,
+ * so the page never sees the key; or the token alone, for `Scribe.connect({ token, baseUri })`.
+ */
+const sttSocketUrl: BrowserCommand<[query?: Record<string, string>]> = async (_ctx, query) => {
+  const e = emulator();
+  const res = await fetch(`${e.url}/v1/single-use-token/realtime_scribe`, {
+    method: 'POST',
+    headers: { 'xi-api-key': 'elevenkit-test-key' },
+  });
+  const { token } = (await res.json()) as { token: string };
+  const params = new URLSearchParams({ model_id: 'scribe_v2_realtime', ...query, token });
+  return { url: `${e.wsUrl}/v1/speech-to-text/realtime?${params}`, token, baseUri: e.wsUrl };
+};
+
 export const emulatorCommands = {
   signedUrl,
   conversation,
@@ -76,6 +101,9 @@ export const emulatorCommands = {
   injectTtsFaults,
   ttsRecords,
   ttsSocketUrl,
+  injectSttFaults,
+  sttRecords,
+  sttSocketUrl,
 };
 
 export type TestConversation = Omit<ConversationRecord, 'sent' | 'received'> & {
@@ -93,5 +121,8 @@ declare module 'vitest/browser' {
     injectTtsFaults(faults: TtsFaults, voiceId?: string): Promise<void>;
     ttsRecords(): Promise<TtsRecord[]>;
     ttsSocketUrl(voiceId: string, query?: Record<string, string>): Promise<string>;
+    injectSttFaults(faults: SttFaults): Promise<void>;
+    sttRecords(): Promise<SttRecord[]>;
+    sttSocketUrl(query?: Record<string, string>): Promise<{ url: string; token: string; baseUri: string }>;
   }
 }

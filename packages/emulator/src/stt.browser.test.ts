@@ -1,13 +1,25 @@
 // Speech to text of what a browser really uploads: the emulator's speech recorded by Chromium's MediaRecorder (WebM
 // and MP4, both Opus: this Chromium has no AAC encoder and records no Ogg), and Opus packets from Chromium's
-// WebCodecs encoder put in an Ogg file (RFC 7845) here. Each is decoded by the emulator back to the very text.
+// WebCodecs encoder put in an Ogg file (RFC 7845) here. Each is decoded by the emulator back to the very text. And the
+// official Scribe client in the page, with a token minted in Node (test/commands.ts), against the realtime socket.
+import { AudioFormat, RealtimeEvents, Scribe } from '@elevenlabs/client';
 import { describe, expect, inject, it } from 'vitest';
+import { commands } from 'vitest/browser';
 import { synthesize } from './speech.ts';
+import type { SttRecord } from './stt.ts';
+import type { SttFaults } from './stt-faults.ts';
 
-// Provided by test/browser-setup.ts (declared here too, so this package type-checks on its own).
+// Provided by test/browser-setup.ts and test/commands.ts (declared here too, so this package type-checks on its own).
 declare module 'vitest' {
   export interface ProvidedContext {
     emulatorUrl: string;
+  }
+}
+declare module 'vitest/browser' {
+  interface BrowserCommands {
+    injectSttFaults(faults: SttFaults): Promise<void>;
+    sttRecords(): Promise<SttRecord[]>;
+    sttSocketUrl(query?: Record<string, string>): Promise<{ url: string; token: string; baseUri: string }>;
   }
 }
 
@@ -160,5 +172,49 @@ describe('speech to text of browser recordings', { timeout: 30_000 }, () => {
   it('Ogg/Opus: WebCodecs Opus packets in an Ogg file', async () => {
     const file = await oggOpus(TEXT);
     expect((await transcribe(file, 'take.ogg')).text).toBe(TEXT);
+  });
+});
+
+describe('the official Scribe client in the page', { timeout: 30_000 }, () => {
+  it('streams PCM chunks and commits: the committed text is what was said; an injected error closes it', async () => {
+    const { token, baseUri } = await commands.sttSocketUrl();
+    const connection = Scribe.connect({
+      baseUri,
+      token,
+      modelId: 'scribe_v2_realtime',
+      audioFormat: AudioFormat.PCM_16000,
+      sampleRate: 16000,
+    });
+    await new Promise((resolve) => connection.on(RealtimeEvents.SESSION_STARTED, resolve));
+    const { samples } = synthesize('In the page.', 16_000);
+    const pcm = new Int16Array(samples.length + 8000);
+    samples.forEach((s, i) => (pcm[i + 4000] = Math.round(s * 32767)));
+    const bytes = new Uint8Array(pcm.buffer);
+    for (let i = 0; i < bytes.length; i += 3200) {
+      connection.send({ audioBase64: btoa(String.fromCharCode(...bytes.subarray(i, i + 3200))) });
+    }
+    const committed = new Promise<{ text: string }>((resolve) =>
+      connection.on(RealtimeEvents.COMMITTED_TRANSCRIPT, resolve),
+    );
+    connection.commit();
+    expect((await committed).text).toBe('In the page.');
+    connection.close();
+    expect((await commands.sttRecords()).at(-1)).toMatchObject({ endpoint: 'realtime', text: 'In the page.' });
+
+    await commands.injectSttFaults({ error_after_ms: 50, error_type: 'resource_exhausted' });
+    const next = await commands.sttSocketUrl();
+    const faulty = Scribe.connect({
+      baseUri: next.baseUri,
+      token: next.token,
+      modelId: 'scribe_v2_realtime',
+      audioFormat: AudioFormat.PCM_16000,
+      sampleRate: 16000,
+    });
+    const error = new Promise<{ message_type: string }>((resolve) =>
+      faulty.on(RealtimeEvents.RESOURCE_EXHAUSTED, resolve),
+    );
+    const closed = new Promise<CloseEvent>((resolve) => faulty.on(RealtimeEvents.CLOSE, resolve));
+    expect((await error).message_type).toBe('resource_exhausted');
+    expect((await closed).code).toBe(1008);
   });
 });
