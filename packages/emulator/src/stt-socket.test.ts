@@ -180,7 +180,7 @@ describe('WS /v1/speech-to-text/realtime', { timeout: 30_000 }, () => {
     s.ws.close();
   });
 
-  it('a token works once; no or a wrong key is auth_error; bad parameters are invalid_request (then close 1008)', async () => {
+  it('a token works once and not once expired; no or a wrong key is auth_error; bad parameters are invalid_request (then close 1008)', async () => {
     const token = await mintToken();
     const ok = await connect({ token });
     expect(ok.started.message_type).toBe('session_started');
@@ -198,6 +198,23 @@ describe('WS /v1/speech-to-text/realtime', { timeout: 30_000 }, () => {
     });
     const foreign = await connect({ token: ((await tts.json()) as { token: string }).token });
     expect(foreign.started.message_type).toBe('auth_error');
+
+    // An expired token: tokens live as long as signatures (15 minutes by default).
+    const shortLived = await createEmulator({ port: 0, apiKey: KEY, log: () => {}, signatureTtlSeconds: 0 });
+    try {
+      const res = await fetch(`${shortLived.url}/v1/single-use-token/realtime_scribe`, {
+        method: 'POST',
+        headers: { 'xi-api-key': KEY },
+      });
+      const expired = ((await res.json()) as { token: string }).token;
+      const ws = new WebSocket(
+        `${shortLived.wsUrl}/v1/speech-to-text/realtime?model_id=scribe_v2_realtime&token=${expired}`,
+      );
+      const [first] = await once(ws, 'message');
+      expect(JSON.parse(String(first))).toMatchObject({ message_type: 'auth_error' });
+    } finally {
+      await shortLived.close();
+    }
 
     for (const query of <Record<string, string>[]>[
       { model_id: 'scribe_v1' },
