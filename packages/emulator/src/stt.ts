@@ -432,7 +432,7 @@ function readSttForm(form: FormData, query: URLSearchParams): { value: SttReques
     diarize: bool('diarize', false),
     webhook: bool('webhook', false),
     useMultiChannel: bool('use_multi_channel', false),
-    additionalFormats: (text('additional_formats') ?? '').trim() !== '' && text('additional_formats') !== '[]',
+    additionalFormats: !['', '[]'].includes((text('additional_formats') ?? '').trim()),
   };
   number('diarization_threshold', -Infinity, Infinity, false); // no range documented; no effect here
   number('temperature', 0, 2, false);
