@@ -22,7 +22,12 @@ afterAll(() => emulator.close());
 function run(env: Record<string, string>, args: string[] = []) {
   const base = { ...process.env };
   for (const name of Object.keys(base)) {
-    if (/^(ELEVENLABS_|ALLOWED_ORIGINS$|RATE_LIMIT$|BASE_PATH$|TRUST_PROXY$|PORT$|HOST$)/.test(name)) delete base[name];
+    if (
+      /^(ELEVENLABS_|ALLOWED_ORIGINS$|RATE_LIMIT$|BASE_PATH$|TRUST_PROXY$|PORT$|HOST$|TTS_|STT_|SPEECH_TO_TEXT$)/.test(
+        name,
+      )
+    )
+      delete base[name];
   }
   const child = spawn(process.execPath, [bin, ...args], {
     env: { ...base, ...env },
@@ -77,6 +82,34 @@ describe('the command', () => {
     expect(await exited).toBe(0);
   });
 
+  it('speaks with the voices in ELEVENLABS_VOICE_IDS, counting characters per TTS_CHARACTER_LIMIT', async () => {
+    const { child, output } = run({
+      ELEVENLABS_API_KEY: KEY,
+      ELEVENLABS_VOICE_IDS: 'JBFqnCBsd6RMkjVDRZzb',
+      TTS_CHARACTER_LIMIT: '10/1h',
+      ELEVENLABS_API_ORIGIN: emulator.url,
+      PORT: '0',
+    });
+    try {
+      await expect.poll(output, { timeout: 20_000 }).toMatch(/speech routes: text-to-speech/);
+      const base = output().match(/on (http:\/\/127\.0\.0\.1:\d+\/api\/elevenlabs)/)![1];
+      const speak = (text: string, voice = 'JBFqnCBsd6RMkjVDRZzb') =>
+        fetch(`${base}/text-to-speech`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text, voice_id: voice }),
+        });
+      const spoken = await speak('Hello.');
+      expect(spoken.status).toBe(200);
+      expect(await spoken.text()).toContain('audio_base64');
+      expect((await speak('Hello.', '21m00Tcm4TlvDq8ikWAM')).status).toBe(403);
+      expect((await speak('Hello again.')).status).toBe(429);
+      expect(output()).not.toContain(KEY);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
   it('stops with one clear sentence when the key is missing', async () => {
     const { output, exited } = run({ ELEVENLABS_AGENT_IDS: 'demo' });
     expect(await exited).toBe(1);
@@ -112,6 +145,29 @@ describe('settings', () => {
       allowedOrigins: '*',
       rateLimit: { trustProxy: 2 },
     });
+  });
+
+  it('turns the speech routes on only when asked', () => {
+    const speech = settingsFromEnv({
+      ELEVENLABS_API_KEY: KEY,
+      ELEVENLABS_VOICE_IDS: 'v1, v2',
+      TTS_CHARACTER_LIMIT: '20000/1h',
+      SPEECH_TO_TEXT: 'on',
+      STT_SECONDS_LIMIT: '600/1h',
+    }).options;
+    expect(speech).toMatchObject({
+      agents: [],
+      textToSpeech: { voices: ['v1', 'v2'], characterLimit: { limit: 20_000, windowMs: 3_600_000 } },
+      speechToText: { secondsLimit: { limit: 600, windowMs: 3_600_000 } },
+    });
+    const any = settingsFromEnv({ ...required, ELEVENLABS_VOICE_IDS: '*' }).options.textToSpeech!.voices;
+    expect(typeof any === 'function' && any('anyone', new Request('http://x/'))).toBe(true);
+    expect(settingsFromEnv(required).options).not.toHaveProperty('textToSpeech');
+    expect(settingsFromEnv(required).options).not.toHaveProperty('speechToText');
+    expect(() => settingsFromEnv({ ...required, SPEECH_TO_TEXT: 'yes please' })).toThrow('SPEECH_TO_TEXT must be');
+    expect(() => settingsFromEnv({ ...required, TTS_CHARACTER_LIMIT: 'lots' })).toThrow(
+      'TTS_CHARACTER_LIMIT must look',
+    );
   });
 
   it('reads RATE_LIMIT as requests/window', () => {

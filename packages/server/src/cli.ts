@@ -7,11 +7,15 @@ import { toNodeListener } from './node.ts';
 
 const HELP = `Usage: elevenkit-server
 
-Runs the ElevenLabs token endpoint (signed URLs and tokens for the browser) as a standalone HTTP service.
-Settings come from the environment:
+Runs the ElevenLabs token endpoint (signed URLs and tokens for the browser, and optionally text to speech and speech
+to text) as a standalone HTTP service. Settings come from the environment:
 
   ELEVENLABS_API_KEY     required: your ElevenLabs API key; it stays in this process
-  ELEVENLABS_AGENT_IDS   required: the agent ids it may sign for, comma-separated
+  ELEVENLABS_AGENT_IDS   the agent ids it may sign for, comma-separated (required unless only the speech routes are on)
+  ELEVENLABS_VOICE_IDS   turns text to speech on for these voice ids, comma-separated, or * for any (default: off)
+  TTS_CHARACTER_LIMIT    characters of text to speech per client IP and window, e.g. 20000/1h (default: off)
+  SPEECH_TO_TEXT         on: turns speech to text on (uploads up to 25 MB and 10 minutes; default: off)
+  STT_SECONDS_LIMIT      seconds of audio transcribed per client IP and window, e.g. 600/1h (default: off)
   ALLOWED_ORIGINS        origins of the pages that may call it, comma-separated, or * (default: none)
   ELEVENLABS_API_ORIGIN  us (default), eu-residency, in-residency, or a URL (the emulator's, in development)
   PORT                   default 8788
@@ -21,7 +25,9 @@ Settings come from the environment:
   TRUST_PROXY            behind proxies you run: true, or how many append to X-Forwarded-For
 
 Routes: GET {BASE_PATH}/signed-url?agent_id=…, GET {BASE_PATH}/conversation-token?agent_id=…,
-POST {BASE_PATH}/single-use-token/realtime_scribe | tts_websocket, GET {BASE_PATH}/health.`;
+POST {BASE_PATH}/single-use-token/realtime_scribe | tts_websocket, GET {BASE_PATH}/health, and when turned on
+POST {BASE_PATH}/text-to-speech (JSON { text, voice_id, … } → streamed audio) and POST {BASE_PATH}/speech-to-text
+(multipart file → transcript).`;
 
 export interface ServerSettings {
   port: number;
@@ -39,14 +45,14 @@ const list = (value: string | undefined) =>
 
 const UNITS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 
-/** `20/60s` → 20 requests per 60 000 ms; `off` → none. Throws one sentence on anything else. */
-export function parseRateLimit(value: string): { limit: number; windowMs: number } | undefined {
+/** `20/60s` → 20 (requests, characters, seconds) per 60 000 ms; `off` → none. Throws one sentence on anything else. */
+export function parseRateLimit(value: string, name = 'RATE_LIMIT'): { limit: number; windowMs: number } | undefined {
   if (/^(off|none|false|0)$/i.test(value.trim())) return undefined;
   const match = value.trim().match(/^(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)$/);
   const limit = Number(match?.[1]);
   const windowMs = Number(match?.[2]) * UNITS[match?.[3] as keyof typeof UNITS];
   if (!match || !(limit > 0) || !(windowMs > 0)) {
-    throw new Error(`RATE_LIMIT must look like 20/60s (requests/window in ms, s, m or h) or be off, got "${value}".`);
+    throw new Error(`${name} must look like 20/60s (amount/window in ms, s, m or h) or be off, got "${value}".`);
   }
   return { limit, windowMs };
 }
@@ -58,7 +64,13 @@ export function settingsFromEnv(env: Env): ServerSettings {
     throw new Error('Set ELEVENLABS_API_KEY to your ElevenLabs API key (it stays on this server, never in a page).');
   }
   const agents = list(env.ELEVENLABS_AGENT_IDS);
-  if (!agents.length) {
+  const voices = env.ELEVENLABS_VOICE_IDS?.trim() === '*' ? '*' : list(env.ELEVENLABS_VOICE_IDS);
+  const stt = env.SPEECH_TO_TEXT?.trim().toLowerCase();
+  if (stt && !['on', 'off', 'true', 'false'].includes(stt)) {
+    throw new Error(`SPEECH_TO_TEXT must be on or off, got "${env.SPEECH_TO_TEXT}".`);
+  }
+  const speechToText = stt === 'on' || stt === 'true';
+  if (!agents.length && !voices.length && !speechToText) {
     throw new Error('Set ELEVENLABS_AGENT_IDS to the ids of the agents this server may sign for, comma-separated.');
   }
   const apiOrigin = env.ELEVENLABS_API_ORIGIN?.trim() || 'us';
@@ -79,6 +91,8 @@ export function settingsFromEnv(env: Env): ServerSettings {
     throw new Error(`TRUST_PROXY must be true, false or a number of proxies, got "${env.TRUST_PROXY}".`);
   }
   const rateLimit = parseRateLimit(env.RATE_LIMIT ?? '20/60s');
+  const characterLimit = parseRateLimit(env.TTS_CHARACTER_LIMIT ?? 'off', 'TTS_CHARACTER_LIMIT');
+  const secondsLimit = parseRateLimit(env.STT_SECONDS_LIMIT ?? 'off', 'STT_SECONDS_LIMIT');
   const origins = env.ALLOWED_ORIGINS?.trim() === '*' ? '*' : list(env.ALLOWED_ORIGINS);
   return {
     port,
@@ -90,6 +104,15 @@ export function settingsFromEnv(env: Env): ServerSettings {
       basePath,
       allowedOrigins: origins,
       ...(rateLimit ? { rateLimit: { ...rateLimit, trustProxy } } : {}),
+      ...(voices.length
+        ? {
+            textToSpeech: {
+              voices: voices === '*' ? () => true : voices,
+              ...(characterLimit ? { characterLimit } : {}),
+            },
+          }
+        : {}),
+      ...(speechToText ? { speechToText: secondsLimit ? { secondsLimit } : {} } : {}),
     },
   };
 }
@@ -121,7 +144,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<Serv
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const upstream = API_ORIGINS[options.apiOrigin as keyof typeof API_ORIGINS] ?? options.apiOrigin;
   console.log(`elevenkit-server: token endpoint on http://${shown}:${address.port}${options.basePath}`);
-  console.log(`  agents: ${(options.agents as string[]).join(', ')}; ElevenLabs at ${upstream}`);
+  console.log(`  agents: ${(options.agents as string[]).join(', ') || 'none'}; ElevenLabs at ${upstream}`);
+  const speech = [options.textToSpeech && 'text-to-speech', options.speechToText && 'speech-to-text'].filter(Boolean);
+  if (speech.length) console.log(`  speech routes: ${speech.join(', ')}`);
   const stop = () => {
     server.close(() => process.exit(0));
     server.closeAllConnections();
