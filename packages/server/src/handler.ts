@@ -220,7 +220,8 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     usage: Required<UsageLimit> | undefined,
     unit: string,
   ): Pick<SpeechContext, 'charge' | 'add'> => {
-    const key = `${unit}:${callerKey(request, userId)}`;
+    // Only with a budget: without one, nothing needs the caller's IP (nor a warning that it is unknown).
+    const key = usage ? `${unit}:${callerKey(request, userId)}` : '';
     return {
       charge: async (cost) => {
         if (!usage) return async () => {};
