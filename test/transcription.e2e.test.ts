@@ -8,7 +8,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { synthesize, toWav } from '../packages/emulator/src/index.ts';
 import { wavFile } from './support/client-page.ts';
-import { startDemo, type DemoServer } from './support/demo-server.ts';
+import { describeViolations, runAxe, startDemo, type DemoServer } from './support/demo-server.ts';
 import { launchBrowser, type WidgetBrowser } from './support/widget-site.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
@@ -98,12 +98,20 @@ async function startRealtime(page: Page, options: { badTokens?: number; commitSt
 
 const seen = (page: Page) => page.evaluate(() => (window as unknown as { seen: Seen[] }).seen);
 const snapshot = async (page: Page) => (await seen(page)).at(-1)!;
-const waitFor = (page: Page, test: string, timeout = 20_000) =>
-  page.waitForFunction(
-    `(() => { const s = window.seen.at(-1); return !!s && (${test}); })()`,
-    undefined,
-    { timeout, polling: 100 },
-  );
+const waitFor = async (page: Page, test: string, timeout = 20_000) => {
+  try {
+    await page.waitForFunction(`(() => { const s = window.seen.at(-1); return !!s && (${test}); })()`, undefined, {
+      timeout,
+      polling: 100,
+    });
+  } catch (error) {
+    // Say what the transcriber went through, not only that the wait timed out.
+    const lines = (await seen(page)).map(
+      (s) => `${s.status} ${JSON.stringify(s.text)} ~${JSON.stringify(s.partial)} ${s.error?.message ?? ''}`,
+    );
+    throw new Error(`Waited for ${test}; the snapshots were:\n${[...new Set(lines)].join('\n')}`, { cause: error });
+  }
+};
 const stop = (page: Page) =>
   page.evaluate(async () => {
     const w = window as unknown as { transcriber: { stop(): Promise<void> }; stream: MediaStream };
@@ -120,7 +128,7 @@ describe('realtime transcription', () => {
   it('shows the words as partial text, then commits exactly what was said, with word timings', async () => {
     const page = await openWithMic(['hello world', 'the second part']);
     await startRealtime(page);
-    await waitFor(page, "s.committed.length >= 2", 30_000);
+    await waitFor(page, 's.committed.length >= 2', 30_000);
     await stop(page);
     const history = await seen(page);
     const last = history.at(-1)!;
@@ -202,5 +210,133 @@ describe('realtime transcription', () => {
     await waitFor(page, "s.status === 'error'");
     expect((await snapshot(page)).error?.code).toBe('quota');
     expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(1);
+    expect(await page.evaluate(() => (window as unknown as { started: Promise<string> }).started)).toBe('quota');
+  });
+});
+
+interface BatchResult {
+  result?: {
+    text: string;
+    words: { text: string; start: number; end: number; type: string }[];
+    language_code?: string;
+  };
+  error?: { code: string; message: string };
+  snapshot: Seen;
+}
+
+/** Records `ms` of the fake microphone with MediaRecorder (WebM/Opus, as the recorder's compressed take), or uploads `bytes`. */
+async function transcribeInPage(page: Page, what: { recordMs: number } | { bytes: number[]; type: string }) {
+  return page.evaluate(async (what): Promise<BatchResult> => {
+    const w = window as unknown as { core: typeof import('../packages/core/src/index.ts') };
+    let take: Blob;
+    if ('recordMs' in what) {
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const recorder = new MediaRecorder(stream, { mimeType: 'audio/webm;codecs=opus' });
+      const parts: Blob[] = [];
+      recorder.ondataavailable = (event) => parts.push(event.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      recorder.start();
+      await new Promise((resolve) => setTimeout(resolve, what.recordMs));
+      recorder.stop();
+      await stopped;
+      for (const track of stream.getTracks()) track.stop();
+      take = new Blob(parts, { type: recorder.mimeType });
+    } else {
+      take = new Blob([new Uint8Array(what.bytes)], { type: what.type });
+    }
+    const transcriber = new w.core.BatchTranscriber();
+    try {
+      const result = await transcriber.transcribe(take);
+      return { result, snapshot: transcriber.getSnapshot() as Seen };
+    } catch (error) {
+      const { code, message } = error as { code: string; message: string };
+      return { error: { code, message }, snapshot: transcriber.getSnapshot() as Seen };
+    }
+  }, what);
+}
+
+describe('batch transcription', () => {
+  it('a recorded take comes back word for word, with timings that match the speech', async () => {
+    const phrase = 'send the report on friday';
+    const page = await openWithMic([phrase], { leadMs: 600, gapMs: 500 });
+    const speechMs = synthesize(phrase, RATE).durationMs;
+    const { result, snapshot, error } = await transcribeInPage(page, { recordMs: 600 + speechMs + 1200 });
+    expect(error).toBeUndefined();
+    expect(result!.text).toBe(phrase);
+    expect(snapshot).toMatchObject({ status: 'done', text: phrase, partial: '' });
+    const words = result!.words.filter((w) => w.type === 'word');
+    expect(words.map((w) => w.text)).toEqual(phrase.split(' '));
+    for (const [i, word] of words.entries()) {
+      expect(word.start).toBeLessThan(word.end);
+      if (i) expect(word.start).toBeGreaterThanOrEqual(words[i - 1]!.end);
+    }
+    // From the first word's start to the last one's end is the length of the speech (the synthesiser's own plan).
+    const span = words.at(-1)!.end - words[0]!.start;
+    expect(Math.abs(span * 1000 - speechMs)).toBeLessThan(250);
+  });
+
+  it('something that is not audio is refused as an invalid request', async () => {
+    const page = await openWithMic(['unused']);
+    const { error, snapshot } = await transcribeInPage(page, {
+      bytes: [...new TextEncoder().encode('not audio at all')],
+      type: 'audio/wav',
+    });
+    expect(error?.code).toBe('invalid-request');
+    expect(snapshot.status).toBe('error');
+  });
+
+  it('a used-up quota is a typed quota error', async () => {
+    await injectFaults({ quota_exceeded: true });
+    const page = await openWithMic(['unused']);
+    const wav = [...toWav(synthesize('quota', 16_000).samples, 16_000)];
+    const { error } = await transcribeInPage(page, { bytes: wav, type: 'audio/wav' });
+    expect(error?.code).toBe('quota');
+  });
+});
+
+describe('the demo page (demo/transcribe.html)', () => {
+  const openDemo = async (phrases: string[]) => {
+    browser = await launchBrowser({ micWav: micSaying(phrases, { leadMs: 600, gapMs: 2500 }) });
+    return browser.open(new URL('transcribe.html', demo.url).href);
+  };
+
+  it('transcribes both ways: live while recording, then the recording with word timings', async () => {
+    const phrase = 'water the plants';
+    const page = await openDemo([phrase]);
+    expect(describeViolations(await runAxe(page))).toEqual([]);
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.getByTestId('live-committed').getByText(phrase, { exact: true }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
+    await page.getByText(/^Recorded \d/).waitFor();
+    await page.getByRole('button', { name: 'Transcribe the recording' }).click();
+    await page.getByTestId('batch-text').getByText(phrase, { exact: true }).waitFor({ timeout: 20_000 });
+    const words = page.getByRole('list', { name: 'Words with timings' }).getByRole('listitem');
+    expect(await words.allInnerTexts()).toEqual(
+      phrase.split(' ').map((w) => expect.stringMatching(new RegExp(`^${w} \\d+\\.\\d\\d s–\\d+\\.\\d\\d s$`))),
+    );
+    expect(describeViolations(await runAxe(page))).toEqual([]);
+    expect(demo.outside).toEqual([]);
+  });
+
+  it('dictates into a field: the words land in the message, and it sends', async () => {
+    const phrase = 'see you at noon';
+    const page = await openDemo([phrase]);
+    const field = page.getByRole('textbox', { name: 'Message' });
+    const mic = page.getByRole('button', { name: 'Dictate' });
+    await mic.click();
+    expect(await mic.getAttribute('aria-pressed')).toBe('true');
+    await page.waitForFunction(
+      (expected) => (document.querySelector('textarea') as HTMLTextAreaElement).value === expected,
+      phrase,
+      { timeout: 20_000 },
+    );
+    expect(describeViolations(await runAxe(page))).toEqual([]);
+    await mic.click();
+    await page.getByRole('status').getByText('Dictation added.').waitFor();
+    expect(await field.inputValue()).toBe(phrase);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText(`Sent: ${phrase}`).waitFor();
+    expect(await field.inputValue()).toBe('');
+    expect(describeViolations(await runAxe(page))).toEqual([]);
   });
 });

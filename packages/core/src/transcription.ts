@@ -290,9 +290,16 @@ export class RealtimeTranscriber extends TranscriberBase {
         sampleRate: 16000,
         workletUrl: this.options.workletUrl,
       });
-      if (generation !== this.#generation) return capture.close();
+      if (generation !== this.#generation) {
+        // Ended meanwhile: by reset/stop, or by a failure this promise should report.
+        capture.close();
+        const failure = this.#failureOf(generation);
+        if (failure) throw failure;
+        return;
+      }
       this.#capture = capture;
     } catch (error) {
+      if (error instanceof TranscriptionFailure) throw error;
       if (generation !== this.#generation) return;
       this.halt();
       throw this.fail(
