@@ -105,7 +105,7 @@ function graphForStream(stream: MediaStream): LevelGraph | null {
 }
 
 function graphForNode(node: AudioNode): LevelGraph {
-  let graph = nodeGraphs.get(node);
+  const graph = nodeGraphs.get(node);
   if (graph) return graph;
   const created: LevelGraph = new LevelGraph(node.context, node, () => {
     try {

@@ -164,11 +164,14 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
 
     // The context is made (and resumed) now, inside the click, which is what lets it run; the worklet loads while
     // the permission prompt is up.
-    const context = new Context();
+    // Nothing is heard from this context, so it takes the browser's larger "playback" buffers: fewer glitches when
+    // the machine is busy, at no cost a person notices.
+    const context = new Context({ latencyHint: 'playback' });
     const resumed = context.state === 'running' ? Promise.resolve() : context.resume().catch(() => {});
     const rate = options.sampleRate === 'native' ? context.sampleRate : WAV_RATE;
     const pcm = format === 'wav' ? new PcmChunks(rate) : null;
-    let take: Take | undefined;
+    // The take the worklet's messages belong to, once it exists.
+    const current: { take?: Take } = {};
     const capturing =
       format === 'wav'
         ? CaptureNode.create(
@@ -181,19 +184,25 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
               maxSamples: options.maxDuration ? Math.round(options.maxDuration * rate) : undefined,
               workletUrl: options.workletUrl,
             },
-            (message) => take && this.#onCapture(take, message),
+            (message) => current.take && this.#onCapture(current.take, message),
           )
         : null;
     capturing?.catch(() => {}); // awaited below; not unhandled if getUserMedia fails first
 
     let stream: MediaStream;
+    const named = this.#chosenDevice ?? options.deviceId;
+    const remembered = named === undefined ? rememberedDevice() : '';
+    let asked = named ?? remembered;
     try {
-      stream = await getUserMedia(
-        this.#constraints(
-          this.#chosenDevice ?? options.deviceId ?? rememberedDevice(),
-          this.#chosenDevice !== undefined || options.deviceId !== undefined,
-        ),
-      );
+      try {
+        stream = await getUserMedia(this.#constraints(asked));
+      } catch (error) {
+        // A remembered microphone that is gone: the system default instead (one asked for by name must be there).
+        const gone = (error as { name?: string }).name;
+        if (!remembered || (gone !== 'OverconstrainedError' && gone !== 'NotFoundError')) throw error;
+        asked = '';
+        stream = await getUserMedia(this.#constraints(''));
+      }
     } catch (error) {
       void context.close().catch(() => {});
       if (attempt !== this.#attempt) return;
@@ -208,12 +217,12 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     const source = context.createMediaStreamSource(stream);
     const input = context.createGain();
     source.connect(input);
-    const created: Take = {
+    const take: Take = {
       stream,
       context,
       source,
       input,
-      onTrackEnded: () => this.#deviceLost(created),
+      onTrackEnded: () => this.#deviceLost(take),
       mediaRecorder: null,
       parts: [],
       capture: null,
@@ -228,7 +237,7 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
       poll: undefined,
       finishing: null,
     };
-    take = created;
+    current.take = take;
     try {
       if (capturing) {
         take.capture = await capturing;
@@ -265,7 +274,7 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     take.mediaRecorder?.start(options.timeslice ?? DEFAULT_TIMESLICE_MS);
     if (options.silence) take.levels = audioLevels(stream);
     this.#run(take);
-    const device = deviceOf(stream);
+    const device = deviceOf(stream, this.#options.getUserMedia ? asked : undefined);
     this.update({ status: 'recording', deviceId: device.id, deviceLabel: device.label, mimeType: take.mimeType });
     microphoneOpened();
   }
@@ -313,12 +322,12 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     if (this.#starting) await this.#starting;
     const take = this.#take;
     if (!take || take.finishing) return;
-    if (deviceOf(take.stream).id === deviceId) return;
+    if (this.getSnapshot().deviceId === deviceId) return;
     const getUserMedia =
       this.#options.getUserMedia ?? ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
     let stream: MediaStream;
     try {
-      stream = await getUserMedia(this.#constraints(deviceId, true));
+      stream = await getUserMedia(this.#constraints(deviceId));
     } catch (error) {
       const reason = recorderErrorReason(error, await permissionState());
       // Still recording from the microphone it had.
@@ -341,7 +350,7 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
       take.levels.release();
       take.levels = audioLevels(stream);
     }
-    const device = deviceOf(stream);
+    const device = deviceOf(stream, this.#options.getUserMedia ? deviceId : undefined);
     this.update({ deviceId: device.id, deviceLabel: device.label });
   }
 
@@ -351,11 +360,11 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     this.#chunkListeners.clear();
   }
 
-  #constraints(deviceId: string, exact: boolean): MediaStreamConstraints {
+  #constraints(deviceId: string): MediaStreamConstraints {
     const { echoCancellation, noiseSuppression, autoGainControl } = this.#options;
     const audio: MediaTrackConstraints = {};
-    // A remembered device that is gone falls back to the default (`ideal`); one asked for by name must be there.
-    if (deviceId) audio.deviceId = exact ? { exact: deviceId } : { ideal: deviceId };
+    // `exact`: browsers may ignore an `ideal` device (Chromium's fake devices do).
+    if (deviceId) audio.deviceId = { exact: deviceId };
     if (echoCancellation !== undefined) audio.echoCancellation = echoCancellation;
     if (noiseSuppression !== undefined) audio.noiseSuppression = noiseSuppression;
     if (autoGainControl !== undefined) audio.autoGainControl = autoGainControl;
@@ -499,11 +508,15 @@ function stopTracks(stream: MediaStream) {
   for (const track of stream.getTracks()) track.stop();
 }
 
-/** The device a stream really comes from (not the one asked for). */
-function deviceOf(stream: MediaStream): { id: string | null; label: string | null } {
+/**
+ * The device a stream really comes from (the track's settings), not the one asked for: a remembered device that is
+ * gone falls back to another. Streams from the `getUserMedia` option (synthetic or remote tracks, whose settings
+ * name no microphone) are taken to be the device asked for (`asked`).
+ */
+function deviceOf(stream: MediaStream, asked?: string): { id: string | null; label: string | null } {
   const track = stream.getAudioTracks()[0];
   if (!track) return { id: null, label: null };
-  return { id: track.getSettings?.().deviceId ?? null, label: track.label || null };
+  return { id: asked || track.getSettings?.().deviceId || null, label: track.label || null };
 }
 
 async function permissionState(): Promise<string | undefined> {

@@ -61,8 +61,8 @@ class ElevenkitCapture extends AudioWorkletProcessor {
     const out = this.resampler ? this.resampler.process(mono) : mono;
     const chunk = this.chunk;
     for (let i = 0; i < out.length && this.total < this.max; i++) {
-      const s = out[i];
-      chunk[this.fill++] = s >= 1 ? 32767 : s <= -1 ? -32768 : Math.round(s * 32767.5 - 0.5);
+      const v = Math.round(out[i] * 32768);
+      chunk[this.fill++] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       this.total++;
       if (this.fill === chunk.length) this.send();
     }

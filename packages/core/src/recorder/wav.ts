@@ -31,11 +31,14 @@ export function encodeWav(chunks: readonly Int16Array[], sampleRate: number): Bl
   return new Blob([wavHeader(samples, sampleRate), ...(chunks as Int16Array<ArrayBuffer>[])], { type: 'audio/wav' });
 }
 
-/** Float samples (-1…1) to 16-bit, clipped; into `into` when given. */
+/**
+ * Float samples (-1…1) to 16-bit, clipped; into `into` when given. Scaled by 32768 like the browsers' decoders, so
+ * 16-bit audio survives the round trip exactly. (The capture worklet does the same inline.)
+ */
 export function toInt16(samples: Float32Array, into = new Int16Array(samples.length)): Int16Array {
   for (let i = 0; i < samples.length; i++) {
-    const s = samples[i]!;
-    into[i] = s >= 1 ? 32767 : s <= -1 ? -32768 : Math.round(s * 32767.5 - 0.5);
+    const v = Math.round(samples[i]! * 32768);
+    into[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
   }
   return into;
 }
