@@ -5,7 +5,7 @@
 import { Recorder, useRecorder, type RecorderStatusMessages } from '@elevenkit/react';
 import type { RecorderErrorReason } from '@elevenkit/core';
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { Profiler, type CSSProperties } from 'react';
+import { Profiler, useState, type CSSProperties } from 'react';
 import { expect, userEvent, waitFor } from 'storybook/test';
 import { strict } from './PlayerStorySupport.tsx';
 import { countFrames, insecureContext, microphoneFor, type MicrophoneScenario } from './RecorderStorySupport.tsx';
@@ -257,6 +257,57 @@ export const RendersNotPerFrame: Story = {
     await expect(timer(canvas).textContent).not.toBe(shownBefore);
     await expect(frames).toBeGreaterThan(30);
     await expect(commits.count).toBeLessThan(frames / 10);
+  },
+};
+
+/** The microphone streams the recorder of UnmountReleasesTheMicrophone opened. */
+const opened: MediaStream[] = [];
+
+/**
+ * Closing the component that owns the recorder while it records lets the microphone go: every track it opened has
+ * ended (the browser's recording indicator goes out).
+ */
+export const UnmountReleasesTheMicrophone: Story = {
+  render: () => {
+    const Owner = () => {
+      const { recorder } = useRecorder({
+        getUserMedia: async (constraints) => {
+          const stream = await navigator.mediaDevices.getUserMedia(constraints);
+          opened.push(stream);
+          return stream;
+        },
+      });
+      return (
+        <Recorder.Root recorder={recorder}>
+          <Recorder.RecordButton />
+          <Recorder.StopButton />
+          <Recorder.Status />
+        </Recorder.Root>
+      );
+    };
+    const Page = () => {
+      const [open, setOpen] = useState(true);
+      return (
+        <>
+          <button type="button" onClick={() => setOpen(false)}>
+            Close the recorder
+          </button>
+          {open && <Owner />}
+        </>
+      );
+    };
+    return <Page />;
+  },
+  play: async ({ canvas }) => {
+    opened.length = 0;
+    await userEvent.click(button(canvas, 'Record'));
+    await recording(canvas);
+    const tracks = opened.flatMap((stream) => stream.getTracks());
+    await expect(tracks.length).toBeGreaterThan(0);
+    await expect(tracks.every((track) => track.readyState === 'live')).toBe(true);
+    await userEvent.click(canvas.getByRole('button', { name: 'Close the recorder' }));
+    await expect(canvas.queryByRole('group', { name: 'Recorder' })).toBeNull();
+    await waitFor(() => expect(tracks.map((track) => track.readyState)).toEqual(tracks.map(() => 'ended')));
   },
 };
 
