@@ -82,8 +82,11 @@ export function recorderErrorReason(error: unknown, permission?: string): Record
     case 'NotAllowedError':
     case 'PermissionDeniedError':
     case 'SecurityError':
-      // Chromium says "Permission dismissed" when the prompt was closed; elsewhere the permission state tells.
-      return /dismiss/i.test(message ?? '') || permission === 'prompt' ? 'dismissed' : 'denied';
+      // Chromium says "Permission dismissed" or "Permission denied"; elsewhere the permission state tells (a
+      // refusal that leaves it at `prompt` was a prompt closed without an answer).
+      if (/dismiss/i.test(message ?? '')) return 'dismissed';
+      if (/denied/i.test(message ?? '')) return 'denied';
+      return permission === 'prompt' ? 'dismissed' : 'denied';
     case 'NotFoundError':
     case 'DevicesNotFoundError':
       return 'not-found';

@@ -124,6 +124,7 @@ describe('why the microphone failed', () => {
   it.each([
     [error('NotAllowedError', 'Permission denied'), undefined, 'denied'],
     [error('NotAllowedError', 'Permission dismissed'), undefined, 'dismissed'],
+    [error('NotAllowedError', 'Permission denied'), 'prompt', 'denied'],
     [error('NotAllowedError', 'The request is not allowed'), 'prompt', 'dismissed'],
     [error('NotAllowedError', 'The request is not allowed'), 'denied', 'denied'],
     [error('SecurityError'), undefined, 'denied'],
