@@ -1,6 +1,7 @@
 // The transcribers' typed errors from HTTP answers (the routes' and ElevenLabs' error bodies), and what each mode
 // refuses. Transcription itself runs in Chromium against the emulator (test/transcription.e2e.test.ts).
 import { describe, expect, it } from 'vitest';
+import type { TranscriberApi } from './recorder-types.ts';
 import { BatchTranscriber, RealtimeTranscriber, transcriptionHttpError } from './transcription.ts';
 
 describe('transcriptionHttpError', () => {
@@ -32,8 +33,12 @@ describe('transcriptionHttpError', () => {
 
 describe('modes', () => {
   it('batch takes a recording, realtime a stream; each says so when given the other', async () => {
-    await expect(new BatchTranscriber().start({} as MediaStream)).rejects.toMatchObject({ code: 'invalid-request' });
-    await expect(new RealtimeTranscriber().transcribe(new Blob())).rejects.toMatchObject({ code: 'invalid-request' });
+    await expect((new BatchTranscriber() as TranscriberApi).start({} as MediaStream)).rejects.toMatchObject({
+      code: 'invalid-request',
+    });
+    await expect((new RealtimeTranscriber() as TranscriberApi).transcribe(new Blob())).rejects.toMatchObject({
+      code: 'invalid-request',
+    });
   });
 
   it('a failed upload is a network error in the snapshot', async () => {

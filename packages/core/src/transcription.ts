@@ -199,7 +199,7 @@ export class BatchTranscriber extends TranscriberBase {
     }
   }
 
-  start(_stream: MediaStream): Promise<void> {
+  start(): Promise<void> {
     return Promise.reject(this.notThisMode('Batch transcription takes a finished recording: call transcribe(take).'));
   }
 
@@ -273,7 +273,7 @@ export class RealtimeTranscriber extends TranscriberBase {
     return this.#sessions;
   }
 
-  transcribe(_take: Blob): Promise<SpeechTranscript> {
+  transcribe(): Promise<SpeechTranscript> {
     return Promise.reject(this.notThisMode('Realtime transcription takes a live stream: call start(stream).'));
   }
 

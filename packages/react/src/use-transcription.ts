@@ -7,7 +7,7 @@ import {
   type TranscriptionOptions,
   type TranscriptionSnapshot,
 } from '@elevenkit/core';
-import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 
 export interface UseTranscriptionOptions extends TranscriptionOptions {
   /** `batch`: `transcribe(take)` uploads a finished recording. `realtime`: `start(stream)` transcribes as you speak. */
@@ -45,26 +45,16 @@ const serverSnapshot = () => INITIAL_TRANSCRIPTION_SNAPSHOT;
  * <p>{snapshot.text} <i>{snapshot.partial}</i></p>
  * ```
  *
- * The transcriber is made once per `mode` with the options of that render (`getToken` is always the latest); it
- * stops and lets go of everything on unmount. Safe in StrictMode and during server rendering (nothing runs until
+ * The transcriber is made once per `mode` with the options of that render (a `getToken` that needs fresh values should
+ * read them itself, e.g. from a ref); it stops and lets go of everything on unmount. Safe in StrictMode and during server rendering (nothing runs until
  * you call it).
  */
 export function useTranscription(options: UseTranscriptionOptions): TranscriptionState {
-  const latest = useRef(options);
-  useEffect(() => {
-    latest.current = options;
-  });
   const { mode, transcriber: given } = options;
   const own = useMemo(
-    () => {
-      if (given) return null;
-      const { getToken } = latest.current;
-      return createTranscriber(mode, {
-        ...latest.current,
-        ...(getToken ? { getToken: () => (latest.current.getToken ?? getToken)() } : {}),
-      });
-    },
+    () => (given ? null : createTranscriber(mode, options)),
     // Made again only for another mode (or when a transcriber is handed in); other options are read once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [mode, given],
   );
   const transcriber = given ?? own!;

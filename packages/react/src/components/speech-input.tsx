@@ -91,6 +91,10 @@ interface Session {
   after: string;
   stream: MediaStream | null;
   cancelled: boolean;
+  /** A session is live (said once; a reconnection says so). */
+  listening: boolean;
+  /** What dictation last wrote into the field (or would have, before any words). */
+  written: string | null;
 }
 
 /**
@@ -131,41 +135,10 @@ export function SpeechInput(props: SpeechInputProps) {
   const session = useRef<Session | null>(null);
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const lastCaret = useRef<[number, number] | null>(null);
-  const latest = useRef({ onChange, onDictation, messages });
-  useEffect(() => {
-    latest.current = { onChange, onDictation, messages };
-  });
-
   const setValue = (next: string) => {
     if (value === undefined) setOwnValue(next);
-    latest.current.onChange?.(next);
+    onChange?.(next);
   };
-
-  // While dictating, the field follows the committed text.
-  const dictated = active ? snapshot.text : '';
-  const lastWritten = useRef<string | null>(null);
-  useEffect(() => {
-    const s = session.current;
-    if (!s || s.cancelled || !active) return;
-    const next = insertDictation(s.before, s.after, dictated);
-    if (next === lastWritten.current) return;
-    lastWritten.current = next;
-    setValue(next);
-    // setValue is recreated each render; the text is what matters.
-  }, [dictated, active]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  // Status for screen readers: what changed, not every word.
-  const status = snapshot.status;
-  const sawSession = useRef(false);
-  useEffect(() => {
-    if (!active) return;
-    const { messages: m } = latest.current;
-    if (status === 'connecting') setAnnouncement(sawSession.current ? m.reconnecting : m.connecting);
-    if (status === 'transcribing') {
-      sawSession.current = true;
-      setAnnouncement(m.listening);
-    }
-  }, [status, active]);
 
   const release = () => {
     const s = session.current;
@@ -177,33 +150,58 @@ export function SpeechInput(props: SpeechInputProps) {
     const s = session.current;
     release();
     session.current = null;
-    lastWritten.current = null;
-    sawSession.current = false;
     setActive(false);
     if (!s) return;
-    const { messages: m, onDictation: done } = latest.current;
     if (outcome === 'cancel') {
       setValue(s.before + s.after);
-      setAnnouncement(m.cancelled);
-      done?.('');
+      setAnnouncement(messages.cancelled);
+      onDictation?.('');
       return;
     }
-    const text = transcriber.getSnapshot().text;
+    const { text, error } = transcriber.getSnapshot();
     setValue(insertDictation(s.before, s.after, text));
-    if (outcome === 'stop') setAnnouncement(text ? m.added : m.nothing);
-    done?.(text);
+    // An error ends dictation; the words committed before it stay in the field.
+    setAnnouncement(outcome === 'error' ? (error?.message ?? '') : text ? messages.added : messages.nothing);
+    onDictation?.(text);
   };
 
-  // An error ends dictation; the words committed before it stay in the field.
+  // The transcriber's changes, while dictating: the field follows the committed text; the status is said when it
+  // changes (not every word); an error ends dictation. Read through a ref: the callback outlives renders.
+  const latest = useRef({ setValue, finish, messages });
   useEffect(() => {
-    if (active && status === 'error') {
-      finish('error');
-      setAnnouncement(transcriber.getSnapshot().error?.message ?? '');
-    }
-  }); // eslint-disable-line react-hooks/exhaustive-deps
+    latest.current = { setValue, finish, messages };
+  });
+  useEffect(
+    () =>
+      transcriber.subscribe(() => {
+        const s = session.current;
+        if (!s || s.cancelled) return;
+        const { status, text } = transcriber.getSnapshot();
+        const { setValue: write, finish: end, messages: m } = latest.current;
+        if (status === 'error') return end('error');
+        if (status === 'transcribing' && !s.listening) {
+          s.listening = true;
+          setAnnouncement(m.listening);
+        } else if (status === 'connecting' && s.listening) {
+          s.listening = false;
+          setAnnouncement(m.reconnecting);
+        }
+        const next = insertDictation(s.before, s.after, text);
+        if (next !== s.written) {
+          s.written = next;
+          write(next);
+        }
+      }),
+    [transcriber],
+  );
 
   // Unmount: let go of the microphone (the transcriber is released by useTranscription).
-  useEffect(() => () => release(), []); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(
+    () => () => {
+      for (const track of session.current?.stream?.getTracks() ?? []) track.stop();
+    },
+    [],
+  );
 
   const start = async () => {
     if (session.current) return;
@@ -217,12 +215,21 @@ export function SpeechInput(props: SpeechInputProps) {
     const caret = Math.min(from, current.length);
     const end = Math.min(Math.max(to, caret), current.length);
     // Dictation replaces a selection, as typing would.
-    const s: Session = { before: current.slice(0, caret), after: current.slice(end), stream: null, cancelled: false };
+    const s: Session = {
+      before: current.slice(0, caret),
+      after: current.slice(end),
+      stream: null,
+      cancelled: false,
+      listening: false,
+      written: null,
+    };
+    // A selection stays visible until the first words replace it.
+    s.written = s.before + s.after;
     session.current = s;
     transcriber.reset();
     setMicError(null);
     setActive(true);
-    setAnnouncement(latest.current.messages.connecting);
+    setAnnouncement(messages.connecting);
     let stream: MediaStream;
     try {
       stream = await getStream();
@@ -241,7 +248,7 @@ export function SpeechInput(props: SpeechInputProps) {
       return;
     }
     s.stream = stream;
-    // Errors land in the snapshot (and end dictation through the effect above).
+    // Errors land in the snapshot (and end dictation through the subscription above).
     await transcriber.start(stream).catch(() => {});
   };
 
@@ -277,7 +284,7 @@ export function SpeechInput(props: SpeechInputProps) {
   const error = micError ?? (snapshot.error && !active ? snapshot.error.message : null);
   const errorId = `${id}-error`;
   const partialId = `${id}-partial`;
-  const state = active ? (status === 'transcribing' ? 'listening' : 'connecting') : error ? 'error' : 'idle';
+  const state = active ? (snapshot.status === 'transcribing' ? 'listening' : 'connecting') : error ? 'error' : 'idle';
   const Field = multiline ? 'textarea' : 'input';
   const describedBy = [fieldProps?.['aria-describedby'], error ? errorId : null].filter(Boolean).join(' ') || undefined;
 
