@@ -343,6 +343,27 @@ describe('unlock() in the click, just before load() (what useSpeech’s docs rec
     // It played to the end at speaking pace: the words lit up in order.
     expect(watching.activeWords.filter((i) => i >= 0)).toEqual(expectedWords(text).words.map((_, i) => i));
   });
+
+  it.each([
+    ['mse', 'mp3_44100_128'],
+    ['pcm-worklet', 'pcm_16000'],
+  ] as [PlaybackPath, AudioFormat][])(
+    'does not restart the previous audio while the next text is on its way (%s)',
+    async (path, format) => {
+      const player = newPlayer({ path });
+      await player.unlock();
+      await player.load(streamSource('The first text.', format));
+      await until(player, (s) => s.status === 'ended', 'the first end');
+      const recording = await tap(player);
+      const text = 'The second text.';
+      void player.unlock(); // the click that submits the second text …
+      await sleep(150); // … which a framework loads a render later
+      await player.load(streamSource(text, format));
+      await until(player, (s) => s.status === 'ended', 'the second end');
+      // Only the second text was heard: no start of the first one before it.
+      expect(heard(await recording.stop(), recording.rate)).toBe(text);
+    },
+  );
 });
 
 describe('the input-streaming WebSocket', () => {

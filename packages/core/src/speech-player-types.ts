@@ -173,7 +173,10 @@ export interface SpeechPlayerApi extends ReadableStore<PlayerSnapshot> {
   setMuted(muted: boolean): void;
   /** `HTMLMediaElement.setSinkId` / `AudioContext.setSinkId` where supported; rejects with `unsupported` otherwise. */
   setSinkId(deviceId: string): Promise<void>;
-  /** From a user gesture, after `needs-user-gesture`. */
+  /**
+   * From a user gesture: lets audio start (resumes the AudioContext, primes the media element). Call it in the click
+   * that loads new text, or on `needs-user-gesture`, which it then plays; other paused or ended audio stays silent.
+   */
   unlock(): Promise<void>;
   /** The audio received so far as a file (WAV for PCM and μ-law, MP3 for MP3), or null before any. */
   download(): Blob | null;

@@ -122,6 +122,8 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
   #lastPublish = 0;
   #wordTimer: ReturnType<typeof setTimeout> | undefined;
   #retrack = false;
+  /** The position a snapshot update is about to publish (see #trackWords). */
+  #jumpedTo: number | undefined;
   /** Counts starts, so only the latest one's outcome counts. */
   #attempt = 0;
   #peaks: { loaded: Loaded; count: number; length: number; peaks: Float32Array } | null = null;
@@ -212,6 +214,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     if (this.#facts.ended) {
       this.#output?.seek(0);
       this.#facts = { ...this.#facts, ended: false };
+      this.update({ position: 0 });
     }
     this.#facts = { ...this.#facts, wantsToPlay: true };
     const started = this.#facts.ready ? this.#start() : Promise.resolve();
@@ -232,8 +235,9 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     this.#output?.pause();
     this.#output?.seek(0);
     this.#attempt++;
+    this.update({ position: 0 });
     this.#set({ wantsToPlay: false, blocked: false, starting: false, ended: false });
-    this.#trackWords({ position: 0 });
+    this.#trackWords();
   }
 
   seek(time: number) {
@@ -292,10 +296,10 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     preferPlaybackAudioSession();
     const graph = AudioGraph.supported() && typeof document !== 'undefined' ? this.#ensureGraph() : null;
     const unlocked = graph?.unlock();
-    if (!this.#loaded || this.#facts.failed) {
-      this.#primeElement();
-      return Promise.resolve(unlocked).then(() => {});
-    }
+    if (!this.#loaded || this.#facts.failed) this.#primeElement();
+    // Only audio the browser held back starts now. In the click that submits new text, the previous audio (paused
+    // or ended) must stay silent: load() replaces it a render later.
+    if (!this.#loaded || this.#facts.failed || !this.#facts.blocked) return Promise.resolve(unlocked).then(() => {});
     this.#facts = { ...this.#facts, blocked: false };
     return this.play();
   }
@@ -310,7 +314,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     if (!loaded || !output) return 0;
     const end = this.#end(loaded);
     if (this.#facts.ended) return end;
-    const time = Math.max(0, Math.min(end, output.currentTime() - loaded.lag));
+    const time = Math.max(0, Math.min(end, this.#heard(output, output.currentTime() - loaded.lag)));
     // A reader (a UI's animation frame) saw a time in another word than the active one: the clock ran ahead of the
     // word timer (media clocks jump under load). Catch up right after this task, never inside someone's render.
     const { words, activeWord } = this.getSnapshot();
@@ -594,8 +598,9 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     const loaded = this.#loaded;
     loaded?.abort.abort();
     loaded?.settle();
+    const position = this.getCurrentTime(); // where it stopped being heard
     this.#output?.pause();
-    this.update({ error });
+    this.update({ error, position });
     this.#set({ failed: true });
   }
 
@@ -681,8 +686,10 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     this.#wordTimer = undefined;
     const loaded = this.#loaded;
     if (!loaded) return this.update(patch);
-    const { status, rate, words } = { ...this.getSnapshot(), ...patch };
+    const { status, rate, words, position } = { ...this.getSnapshot(), ...patch };
+    this.#jumpedTo = position; // the time is read as of the patch (a seek's new position)
     const time = this.getCurrentTime();
+    this.#jumpedTo = undefined;
     const index = lastStartedWord(words, time);
     this.update({ ...patch, activeWord: index });
     if (status !== 'playing') return;
@@ -690,6 +697,19 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     const wait = next ? ((next.start - time) / rate) * 1000 : Infinity;
     this.#wordTimer = setTimeout(() => this.#trackWords(), Math.min(250, Math.max(4, wait + 1)));
   };
+
+  /**
+   * What is heard at `media` seconds of an element path's clock. Its sound goes on through the AudioContext, whose
+   * output latency the element cannot know (the PCM paths subtract it themselves): while playing, it is heard that
+   * much later, though never from before the last jump (a seek, a resume); paused, where it stopped being heard.
+   */
+  #heard(output: PlaybackOutput, media: number) {
+    if (!this.#graph || (output.path !== 'mse' && output.path !== 'file')) return media;
+    const { rate } = this.getSnapshot();
+    const position = this.#jumpedTo ?? this.getSnapshot().position;
+    if (!this.#sounding()) return Math.min(media, position);
+    return Math.max(Math.min(media, position), media - this.#graph.latency() * rate);
+  }
 
   #sounding() {
     const { status } = this.getSnapshot();
