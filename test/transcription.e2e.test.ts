@@ -6,6 +6,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { SpeechTranscript } from '../packages/core/src/index.ts';
 import { synthesize, toWav } from '../packages/emulator/src/index.ts';
 import { wavFile } from './support/client-page.ts';
 import { describeViolations, runAxe, startDemo, type DemoServer } from './support/demo-server.ts';
@@ -215,11 +216,7 @@ describe('realtime transcription', () => {
 });
 
 interface BatchResult {
-  result?: {
-    text: string;
-    words: { text: string; start: number; end: number; type: string }[];
-    language_code?: string;
-  };
+  result?: SpeechTranscript;
   error?: { code: string; message: string };
   snapshot: Seen;
 }
