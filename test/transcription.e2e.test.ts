@@ -337,3 +337,21 @@ describe('the demo page (demo/transcribe.html)', () => {
     expect(describeViolations(await runAxe(page))).toEqual([]);
   });
 });
+
+describe('the recorder demo page (demo/recorder.html)', () => {
+  it('shows the words live while recording, transcribes the take after, and offers dictation', async () => {
+    const phrase = 'pick up the keys';
+    browser = await launchBrowser({ micWav: micSaying([phrase], { leadMs: 600, gapMs: 2500 }) });
+    const page = await browser.open(new URL('recorder.html', demo.url).href);
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await page.getByTestId('recorder-live').getByText(phrase, { exact: true }).waitFor({ timeout: 20_000 });
+    await page.getByRole('button', { name: 'Stop recording', exact: true }).click();
+    await page.getByRole('button', { name: 'Transcribe the recording' }).click();
+    await page.getByText(`Transcript: ${phrase}`, { exact: true }).waitFor({ timeout: 20_000 });
+    const words = page.getByRole('list', { name: 'Words with timings' }).getByRole('listitem');
+    expect((await words.allInnerTexts()).map((text) => text.split(' ')[0])).toEqual(phrase.split(' '));
+    await page.getByRole('textbox', { name: 'Dictate a note' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Dictate' }).getAttribute('aria-pressed')).toBe('false');
+    expect(describeViolations(await runAxe(page))).toEqual([]);
+  });
+});
