@@ -188,6 +188,35 @@ describe('realtime transcription', () => {
     expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(2);
   });
 
+  it('stopping before the session has started still transcribes what was said meanwhile', async () => {
+    const page = await openWithMic(['said while connecting'], { leadMs: 300, gapMs: 500 });
+    await page.evaluate(async () => {
+      const w = window as unknown as Record<string, unknown>;
+      const { RealtimeTranscriber } = w.core as typeof import('../packages/core/src/index.ts');
+      const seen: unknown[] = [];
+      // A slow token route: the phrase is over before the session starts.
+      const transcriber = new RealtimeTranscriber({
+        baseUri: location.origin.replace(/^http/, 'ws'),
+        getToken: async () => {
+          await new Promise((resolve) => setTimeout(resolve, 2500));
+          const res = await fetch('/api/elevenlabs/single-use-token/realtime_scribe', { method: 'POST' });
+          return ((await res.json()) as { token: string }).token;
+        },
+      });
+      transcriber.subscribe(() => seen.push(transcriber.getSnapshot()));
+      w.seen = seen;
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      void transcriber.start(stream);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      w.statusAtStop = transcriber.getSnapshot().status;
+      await transcriber.stop();
+      for (const track of stream.getTracks()) track.stop();
+    });
+    const history = await seen(page);
+    expect(await page.evaluate(() => (window as unknown as { statusAtStop: string }).statusAtStop)).toBe('connecting');
+    expect(history.at(-1)).toMatchObject({ status: 'done', text: 'said while connecting' });
+  });
+
   it('an expired token is replaced by a fresh one', async () => {
     const page = await openWithMic(['fresh token']);
     await startRealtime(page, { badTokens: 1 });

@@ -335,7 +335,10 @@ export class RealtimeTranscriber extends TranscriberBase {
     this.#capture = null;
     if (generation !== this.#generation) return;
     const manual = this.options.commitStrategy === 'manual';
-    const pending = this.getSnapshot().partial !== '' || (manual && this.#uncommittedSamples > 0);
+    // Worth a commit: words being heard; any audio in manual mode; audio that has not reached a session yet (still
+    // connecting: it is sent and committed once the session starts).
+    const unsent = this.#uncommittedSamples > 0 && (manual || !this.#live);
+    const pending = this.getSnapshot().partial !== '' || unsent;
     if (pending) {
       const committed = new Promise<void>((resolve) => {
         this.#onCommitted = resolve;
