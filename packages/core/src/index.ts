@@ -30,7 +30,6 @@ export {
   REALTIME_TOKEN_ENDPOINT,
 } from './transcription.ts';
 export { capturePcm, type PcmCapture, type PcmCaptureOptions } from './pcm-capture.ts';
-export type * from './recorder-types.ts';
 export { INITIAL_RECORDER_SNAPSHOT, Recorder, RecorderFailure } from './recorder.ts';
 export { INITIAL_MEDIA_DEVICES_SNAPSHOT, MediaDevicesStore } from './media-devices.ts';
 export { audioLevels, dbfs, levelFromDb, LevelReader } from './audio-levels.ts';
