@@ -18,6 +18,18 @@ const RATE = 48_000;
 let demo: DemoServer;
 beforeAll(async () => {
   demo = await startDemo();
+  // Warm up: Vite optimises the pages' dependencies on first sight and then reloads the page, which would wipe a
+  // test's page state; let that happen here, once.
+  const page = await demo.open('transcribe.html');
+  await page.addScriptTag({
+    type: 'module',
+    content: `import * as core from '/@fs${repo}packages/core/src/index.ts'; window.core = core;`,
+  });
+  await page.waitForFunction(() => 'core' in window);
+  await page.goto(new URL('recorder.html', demo.url).href);
+  await page.getByRole('button', { name: 'Record', exact: true }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await page.close();
 });
 afterAll(() => demo?.close());
 
