@@ -213,8 +213,14 @@ async function drift(path: PlaybackPath, format: AudioFormat, text: string) {
     let running = true;
     const frame = () => {
       if (!running) return;
-      const { activeWord, status } = player.getSnapshot();
-      frames.push({ at: performance.now(), time: player.getCurrentTime(), word: activeWord, status });
+      // As the components do: the time getter first (a reader that sees the next word makes the player catch up in
+      // a microtask, whose render lands before this frame is painted), then the word this frame shows.
+      const at = performance.now();
+      const time = player.getCurrentTime();
+      queueMicrotask(() => {
+        const { activeWord, status } = player.getSnapshot();
+        frames.push({ at, time, word: activeWord, status });
+      });
       requestAnimationFrame(frame);
     };
     requestAnimationFrame(frame);

@@ -269,7 +269,7 @@ describe('the PCM worklet processor', () => {
     return { node, send, render, reports };
   }
 
-  it('starts on the first samples, but after an underrun waits for 150 ms of audio (or the end) to go on', () => {
+  it('starts on the first samples, but after an underrun waits for 150 ms of audio, then 300 ms… (or the end)', () => {
     const { node, send, render, reports } = processor();
     node.receive({ type: 'play' });
     send(20);
@@ -283,6 +283,14 @@ describe('the PCM worklet processor', () => {
     send(130); // 150 ms queued: on it goes, without another stop
     expect(render(140)).toBeGreaterThan(139);
     expect(reports.filter((r) => r.type === 'starved')).toHaveLength(1);
+
+    // A second underrun soon after: a stream this late waits for twice as much (300 ms) before it goes on.
+    render(40);
+    expect(reports.filter((r) => r.type === 'starved')).toHaveLength(2);
+    send(200);
+    expect(render(40)).toBe(0);
+    send(100);
+    expect(render(290)).toBeGreaterThan(289);
 
     // Near the end there is no more to wait for.
     render(40);

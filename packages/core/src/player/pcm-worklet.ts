@@ -8,7 +8,10 @@ import type { OutputEvents, PlaybackOutput } from './output.ts';
 import type { SampleStore } from './samples.ts';
 
 const PROCESSOR = 'elevenkit-pcm-player';
-/** Audio queued before playing resumes after an underrun (seconds of source audio, scaled up by the rate). */
+/**
+ * Audio queued before playing resumes after an underrun (seconds of source audio, scaled up by the rate), doubled
+ * after each further underrun up to 8 times (1.2 s); 4 s of playing without one, or a seek, start over.
+ */
 export const REBUFFER_SECONDS = 0.15;
 
 /**
@@ -30,8 +33,11 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     this.sinceTick = 0;
     this.closed = false;
     // After an underrun, wait for this much queued audio (or the end) before resuming, so a jittery stream plays
-    // on with one pause instead of stuttering on every late chunk. The first start does not wait.
-    this.rebuffer = Math.round(REBUFFER_SECONDS * this.sourceRate);
+    // on with one pause instead of stuttering on every late chunk; twice as much after each further underrun (a
+    // stream slower than real time then pauses a few times for longer), until 4 s play without one. The first start
+    // does not wait.
+    this.underruns = 0;
+    this.sinceUnderrun = 0;
     // Time stretching: 24 ms windows at 50% overlap, each placed within ±8 ms of its nominal position.
     this.N = 2 * Math.round(0.012 * sampleRate);
     this.H = this.N / 2;
@@ -60,6 +66,7 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     this.bufferStart = 0;
     this.bufferEnd = 0;
     this.resampledEnd = Infinity;
+    this.underruns = 0;
     // The playhead, in resampled samples; while stretching, the hop being played started at hopAt.
     this.at = 0;
     this.hopAt = 0;
@@ -240,7 +247,8 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
     if (this.closed) return false;
     const out = outputs[0][0];
     let i = 0;
-    const refilling = this.state === 'starved' && !this.inputEnded && this.available < this.rebuffer * Math.max(1, this.rate);
+    const rebuffer = REBUFFER_SECONDS * Math.min(8, 2 ** (this.underruns - 1)) * this.sourceRate * Math.max(1, this.rate);
+    const refilling = this.state === 'starved' && !this.inputEnded && this.available < rebuffer;
     if (this.playing && this.state !== 'ended' && !refilling) {
       const startTime = currentTime;
       const startPosition = this.position();
@@ -253,8 +261,11 @@ class ElevenkitPcmPlayer extends AudioWorkletProcessor {
         this.port.postMessage({ type: 'playing', generation: this.generation, position: startPosition, time: startTime });
         this.sinceTick = 0;
       }
+      if (stop === 'starved') this.sinceUnderrun = 0;
+      else if ((this.sinceUnderrun += i) >= 4 * sampleRate) this.underruns = 0;
       if (stop && stop !== this.state) {
         this.state = stop;
+        if (stop === 'starved') this.underruns++;
         this.post(stop, startTime + i / sampleRate);
       } else if (!stop) {
         this.sinceTick += out.length;
