@@ -28,6 +28,13 @@ beforeAll(async () => {
   await context.close();
 });
 
+/**
+ * The tests that recognise the fake microphone's speech get a second take if the first fails: on a busy machine
+ * Chromium's capture now and then loses tens of milliseconds in the middle of a phrase (see withoutUnderruns), which
+ * the emulator's decoder cannot read through. The tests with tones do not need it.
+ */
+const SPEECH_RETRY = { retry: 1 };
+
 const recorders: Recorder[] = [];
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -120,32 +127,36 @@ async function mediaDuration(blob: Blob) {
 }
 
 describe('a take from the microphone', () => {
-  it('records WAV: 16 kHz 16-bit mono that says what the microphone heard, as long as it was', async () => {
-    const rec = recorder({ format: 'wav', ...RAW });
-    await rec.start();
-    expect(rec.getSnapshot()).toMatchObject({ status: 'recording', mimeType: 'audio/wav', error: null });
-    expect(rec.getSnapshot().deviceLabel).toBeTruthy();
-    const track = rec.stream!.getAudioTracks()[0]!;
-    await recorded(rec, MIC_LEAD_MS / 1000 + SPEECH_SECONDS + 0.5);
-    const take = await rec.stop();
-    expect(take).not.toBeNull();
-    expect(rec.getSnapshot()).toMatchObject({ status: 'stopped', stopReason: 'user', take });
-    expect(track.readyState).toBe('ended');
-    expect(rec.stream).toBeNull();
+  it(
+    'records WAV: 16 kHz 16-bit mono that says what the microphone heard, as long as it was',
+    SPEECH_RETRY,
+    async () => {
+      const rec = recorder({ format: 'wav', ...RAW });
+      await rec.start();
+      expect(rec.getSnapshot()).toMatchObject({ status: 'recording', mimeType: 'audio/wav', error: null });
+      expect(rec.getSnapshot().deviceLabel).toBeTruthy();
+      const track = rec.stream!.getAudioTracks()[0]!;
+      await recorded(rec, MIC_LEAD_MS / 1000 + SPEECH_SECONDS + 0.5);
+      const take = await rec.stop();
+      expect(take).not.toBeNull();
+      expect(rec.getSnapshot()).toMatchObject({ status: 'stopped', stopReason: 'user', take });
+      expect(track.readyState).toBe('ended');
+      expect(rec.stream).toBeNull();
 
-    const header = new DataView(await take!.blob.slice(0, 44).arrayBuffer());
-    expect([header.getUint16(22, true), header.getUint32(24, true), header.getUint16(34, true)]).toEqual([
-      1, 16000, 16,
-    ]);
-    const { samples, duration, rate } = await decode(take!.blob, 16000);
-    expect(rate).toBe(16000);
-    expect(duration).toBeCloseTo(take!.duration, 3);
-    expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
-    // Resampled at the right ratio: the speech lasts as long as it was said.
-    expect(soundSeconds(samples, rate)).toBeCloseTo(SPEECH_SECONDS, 1);
-  });
+      const header = new DataView(await take!.blob.slice(0, 44).arrayBuffer());
+      expect([header.getUint16(22, true), header.getUint32(24, true), header.getUint16(34, true)]).toEqual([
+        1, 16000, 16,
+      ]);
+      const { samples, duration, rate } = await decode(take!.blob, 16000);
+      expect(rate).toBe(16000);
+      expect(duration).toBeCloseTo(take!.duration, 3);
+      expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
+      // Resampled at the right ratio: the speech lasts as long as it was said.
+      expect(soundSeconds(samples, rate)).toBeCloseTo(SPEECH_SECONDS, 1);
+    },
+  );
 
-  it('records compressed audio (WebM/Opus in Chromium) whose header carries its duration', async () => {
+  it('records compressed audio (WebM/Opus in Chromium) whose header carries its duration', SPEECH_RETRY, async () => {
     const rec = recorder({ ...RAW });
     await rec.start();
     expect(rec.getSnapshot().mimeType).toMatch(/^audio\/webm/);
@@ -295,18 +306,22 @@ describe('pause and resume', () => {
 });
 
 describe('stopping by itself', () => {
-  it('after the configured silence, once something was heard (not during the silence before it)', async () => {
-    const silence = { seconds: 1 }; // shorter than the microphone's 1.5 s lead
-    const rec = recorder({ format: 'wav', silence, ...RAW });
-    await rec.start();
-    const snapshot = await until(rec, (s) => s.status === 'stopped', 'the silence stop');
-    expect(snapshot.stopReason).toBe('silence');
-    const { samples, rate } = await decode(snapshot.take!.blob, 16000);
-    expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
-    const spoken = MIC_LEAD_MS / 1000 + SPEECH_SECONDS;
-    expect(snapshot.take!.duration).toBeGreaterThan(spoken + silence.seconds - 0.1);
-    expect(snapshot.take!.duration).toBeLessThan(spoken + silence.seconds + 1.5);
-  });
+  it(
+    'after the configured silence, once something was heard (not during the silence before it)',
+    SPEECH_RETRY,
+    async () => {
+      const silence = { seconds: 1 }; // shorter than the microphone's 1.5 s lead
+      const rec = recorder({ format: 'wav', silence, ...RAW });
+      await rec.start();
+      const snapshot = await until(rec, (s) => s.status === 'stopped', 'the silence stop');
+      expect(snapshot.stopReason).toBe('silence');
+      const { samples, rate } = await decode(snapshot.take!.blob, 16000);
+      expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
+      const spoken = MIC_LEAD_MS / 1000 + SPEECH_SECONDS;
+      expect(snapshot.take!.duration).toBeGreaterThan(spoken + silence.seconds - 0.1);
+      expect(snapshot.take!.duration).toBeLessThan(spoken + silence.seconds + 1.5);
+    },
+  );
 
   it('wav: at the maximum duration, to the sample', async () => {
     const rec = recorder({ format: 'wav', maxDuration: 1.25 });
@@ -404,7 +419,7 @@ describe('microphones', () => {
     expect(again.getSnapshot().selected).toBe(second.deviceId);
   });
 
-  it('switches microphone while recording without losing what was recorded', async () => {
+  it('switches microphone while recording without losing what was recorded', SPEECH_RETRY, async () => {
     const devices = new MediaDevicesStore();
     cleanups.push(() => devices.destroy());
     const { devices: inputs } = await until(devices, (s: MediaDevicesSnapshot) => s.devices.length > 2, 'the devices');
@@ -475,5 +490,50 @@ describe('levels', () => {
     // 80 Hz…8 kHz in 8 log-spaced bands: 1 kHz falls in band 4 (810–1440 Hz).
     expect(loudest).toBe(4);
     await tone;
+  });
+
+  it('opens one AudioContext per stream however many read it, and closes it with the last reader', async () => {
+    const mic = syntheticMic();
+    const made: AudioContext[] = [];
+    const Original = window.AudioContext;
+    window.AudioContext = class extends Original {
+      constructor(options?: AudioContextOptions) {
+        super(options);
+        made.push(this);
+      }
+    };
+    try {
+      const meter = audioLevels(mic.stream);
+      const bars = audioLevels(mic.stream);
+      expect(made.length).toBe(1);
+      meter.release();
+      expect(made[0]!.state).not.toBe('closed');
+      bars.release();
+      await sleep(100); // close() settles asynchronously
+      expect(made[0]!.state).toBe('closed');
+      // A new reader gets a new graph.
+      audioLevels(mic.stream).release();
+      expect(made.length).toBe(2);
+    } finally {
+      window.AudioContext = Original;
+    }
+  });
+
+  it("reads a player's output node, following it once it exists", async () => {
+    const context = new AudioContext();
+    cleanups.push(() => void context.close());
+    const player: { outputNode: AudioNode | null } = { outputNode: null };
+    const levels = audioLevels(player);
+    expect(levels.getLevel()).toBe(0); // nothing loaded yet
+    const tone = new OscillatorNode(context, { frequency: 1000 });
+    const gain = new GainNode(context, { gain: 0.5 });
+    tone.connect(gain);
+    tone.start();
+    player.outputNode = gain;
+    levels.getLevel(); // the read that finds the node taps it (one frame of 0 while the analyser fills)
+    await sleep(300);
+    expect(levels.getLevel()).toBeCloseTo(0.85, 1);
+    levels.release();
+    expect(levels.getLevel()).toBe(0);
   });
 });
