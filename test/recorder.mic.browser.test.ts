@@ -173,6 +173,17 @@ describe('a take from the microphone', () => {
     expect(Number.isFinite(reported)).toBe(true);
     expect(Math.abs(reported - take.duration)).toBeLessThan(0.1);
   });
+
+  it('records the type asked for when the browser has it (Opus in MP4 in Chromium)', SPEECH_RETRY, async () => {
+    const rec = recorder({ mimeType: 'audio/mp4', ...RAW });
+    await rec.start();
+    await recorded(rec, MIC_LEAD_MS / 1000 + SPEECH_SECONDS + 0.5);
+    const take = (await rec.stop())!;
+    expect(take.mimeType).toMatch(/^audio\/mp4/);
+    const { samples, rate } = await decode(take.blob, 48000);
+    expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
+    expect(Number.isFinite(await mediaDuration(take.blob))).toBe(true);
+  });
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
