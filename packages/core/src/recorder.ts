@@ -435,11 +435,19 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     for (const track of take.stream.getAudioTracks()) track.removeEventListener('ended', take.onTrackEnded);
   }
 
+  /** The track ended by itself: the device was unplugged, or the permission taken back (the browser says which). */
   #deviceLost(take: Take) {
-    void this.#finish(
-      take,
-      'device-lost',
-      recorderError('not-found', 'The microphone was disconnected. What was recorded before is kept.'),
+    void permissionState().then((state) =>
+      this.#finish(
+        take,
+        'device-lost',
+        state === 'denied'
+          ? recorderError(
+              'denied',
+              'Microphone access was turned off while recording. What was recorded before is kept; allow it again in the site settings to record more.',
+            )
+          : recorderError('not-found', 'The microphone was disconnected. What was recorded before is kept.'),
+      ),
     );
   }
 
