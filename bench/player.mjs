@@ -197,10 +197,10 @@ const driftTable = markdown(
     'path',
     'word changes seen',
     'highlight − word heard, ms: median',
-    'p95 |…|',
-    'max |…|',
+    'p95 of the absolute value',
+    'max of the absolute value',
     'getCurrentTime() − sound, ms: median',
-    'p95 |…|',
+    'p95 of the absolute value',
     'runs with an underrun',
   ],
   Object.entries(drifts).map(([path, runs]) => {
