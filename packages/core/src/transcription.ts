@@ -215,6 +215,8 @@ export class BatchTranscriber extends TranscriberBase {
 
 /** How long `stop()` waits for the last segment to be committed before keeping the partial text as it is. */
 const FINAL_COMMIT_MS = 3000;
+/** How long `stop()` waits for `committed_transcript_with_timestamps` after `committed_transcript`. */
+const STAMPED_GRACE_MS = 500;
 /** Audio kept since the last commit, to resend to a new session after a reconnection (16 kHz, 16-bit). */
 const MAX_UNCOMMITTED_SAMPLES = 16000 * 60;
 /** Connections in a row that may end before their session starts before the transcriber gives up. */
@@ -574,7 +576,11 @@ export class RealtimeTranscriber extends TranscriberBase {
       this.#pair = null;
     }
     this.update({ partial: '', committed, text: joinText(committed) });
-    this.#onCommitted?.();
+    // stop() waits for the words too: they come in the timestamped message, which follows the plain one (a short
+    // grace in case a service sends none).
+    const settle = this.#onCommitted;
+    if (kind === 'stamped') settle?.();
+    else if (settle) setTimeout(settle, STAMPED_GRACE_MS);
   }
 }
 
