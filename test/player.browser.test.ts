@@ -225,7 +225,12 @@ describe('controls', () => {
     const text = `${TEXT} ${TEXT} ${TEXT}`;
     const { duration } = expectedWords(text);
     await player.load(streamSource(text, 'pcm_16000'));
-    const early = await until(player, (s) => s.estimatedDuration !== null, 'an estimate');
+    // Once a second of it is in (a few words: the pace per character has settled), or all of it.
+    const early = await until(
+      player,
+      (s) => (s.estimatedDuration !== null && s.buffered >= 1) || s.complete,
+      'an estimate',
+    );
     expect(early.estimatedDuration!).toBeGreaterThanOrEqual(early.buffered);
     if (!early.complete) {
       expect(early.duration).toBeNull();
@@ -360,8 +365,9 @@ describe('unlock() in the click, just before load() (what useSpeech’s docs rec
       await sleep(150); // … which a framework loads a render later
       await player.load(streamSource(text, format));
       await until(player, (s) => s.status === 'ended', 'the second end');
-      // Only the second text was heard: no start of the first one before it.
-      expect(heard(await recording.stop(), recording.rate)).toBe(text);
+      // Only the second text was heard: no start of the first one before it (gaps closed, should a chunk have come
+      // late on a busy machine).
+      expect(heard(closeGaps(await recording.stop(), recording.rate), recording.rate)).toBe(text);
     },
   );
 });
