@@ -6,7 +6,10 @@ import '../packages/react/src/styles.css';
 import type { RecorderErrorReason, RecorderOptions } from '@elevenkit/core';
 
 /** How getUserMedia fails for each reason, the way browsers report it. */
-const FAILURES: Record<Exclude<RecorderErrorReason, 'insecure-context'>, [name: string, message: string]> = {
+const FAILURES: Record<
+  Exclude<MicrophoneScenario, 'fake-microphone' | 'never-answers' | 'insecure-context'>,
+  [name: string, message: string]
+> = {
   denied: ['NotAllowedError', 'Permission denied'],
   dismissed: ['NotAllowedError', 'Permission dismissed'],
   'in-use': ['NotReadableError', 'Could not start audio source'],
@@ -15,7 +18,9 @@ const FAILURES: Record<Exclude<RecorderErrorReason, 'insecure-context'>, [name: 
   unsupported: ['NotSupportedError', 'Not supported'],
 };
 
-export type MicrophoneScenario = 'fake-microphone' | 'never-answers' | RecorderErrorReason;
+/** `audio-not-running` is not a microphone failure (the recorder's AudioContext did not run), so it is not here. */
+export type MicrophoneScenario =
+  'fake-microphone' | 'never-answers' | Exclude<RecorderErrorReason, 'audio-not-running'>;
 
 /**
  * The Recorder's `getUserMedia` for a scenario: Chromium's own (its fake microphone), a prompt that is never answered,

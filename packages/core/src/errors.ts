@@ -64,6 +64,7 @@ const RECORDER_MESSAGES: Record<RecorderErrorReason, string> = {
   'insecure-context': 'The microphone needs a secure page (https, or localhost while developing).',
   unsupported: 'This browser cannot record audio here.',
   constraints: 'The microphone cannot record with the requested settings.',
+  'audio-not-running': 'The browser did not start recording audio, so nothing was recorded. Try again.',
 };
 
 /** A RecorderError for a reason, with the standard sentence (or your own). */

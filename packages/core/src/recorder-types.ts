@@ -24,7 +24,12 @@ export type RecorderErrorReason =
   /** No getUserMedia, MediaRecorder or AudioWorklet for the asked format. */
   | 'unsupported'
   /** The constraints (device, sample rate…) cannot be met. */
-  | 'constraints';
+  | 'constraints'
+  /**
+   * The browser did not run the audio engine the take records through (its AudioContext stayed suspended, or its
+   * clock never moved), so nothing could be recorded; starting again from a click may work.
+   */
+  | 'audio-not-running';
 
 export interface RecorderError {
   readonly reason: RecorderErrorReason;

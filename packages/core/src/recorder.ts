@@ -42,8 +42,14 @@ const DEFAULT_TIMESLICE_MS = 1000;
 const DEFAULT_CHUNK_SAMPLES = 4096;
 const SILENCE_THRESHOLD_DB = -50;
 const SILENCE_POLL_MS = 50;
-/** How long start() waits for a suspended AudioContext before recording anyway (it starts with the next gesture). */
-const RESUME_WAIT_MS = 1000;
+/**
+ * How long start() waits, still `requesting`, for the take's AudioContext to run (its clock to move). Made in the
+ * click, it runs within milliseconds; a browser that keeps it suspended gets resume() again on every click or key
+ * press meanwhile. Then start() gives up with the error `audio-not-running`: nothing recorded, the microphone let go.
+ */
+const RUN_WAIT_MS = 5000;
+/** How often the clock is read while waiting for it to move. */
+const RUN_POLL_MS = 25;
 
 /** A recorder failure as a thrown value (from `setDevice`): the same reason and sentence as the snapshot's error. */
 export class RecorderFailure extends Error implements RecorderError {
@@ -167,7 +173,7 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     // Nothing is heard from this context, so it takes the browser's larger "playback" buffers: fewer glitches when
     // the machine is busy, at no cost a person notices.
     const context = new Context({ latencyHint: 'playback' });
-    const resumed = context.state === 'running' ? Promise.resolve() : context.resume().catch(() => {});
+    if (context.state !== 'running') void context.resume().catch(() => {});
     const rate = options.sampleRate === 'native' ? context.sampleRate : WAV_RATE;
     const pcm = format === 'wav' ? new PcmChunks(rate) : null;
     // The take the worklet's messages belong to, once it exists.
@@ -266,8 +272,14 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
       if (attempt !== this.#attempt) return;
       return fail(recorderError('unsupported', `This browser cannot record here: ${describe(error)}`));
     }
-    await Promise.race([resumed, new Promise((resolve) => setTimeout(resolve, RESUME_WAIT_MS))]);
+    // Recording begins when the context really runs: its `state` says 'running' in Chromium from the constructor on,
+    // before its audio device has rendered anything, and a context that never runs would record nothing.
+    const running = await whenRunning(context, RUN_WAIT_MS, () => attempt !== this.#attempt || this.#destroyed);
     if (attempt !== this.#attempt || this.#destroyed) return abandon();
+    if (!running) {
+      abandon();
+      return fail(recorderError('audio-not-running'));
+    }
 
     this.#take = take;
     this.#watchTrack(take, stream);
@@ -510,6 +522,35 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     stopTracks(take.stream);
     if (take.context.state !== 'closed') void take.context.close().catch(() => {});
   }
+}
+
+/**
+ * Resolves true once `context`'s clock moves (state 'running' and currentTime advancing between two reads), false
+ * when it has not after `ms`, or at once when `abandoned()` (start() overtaken) or the context was closed. Meanwhile
+ * every click, tap or key press on the page asks it to resume again: a browser that refused to start it without a
+ * user gesture lets it run in the next one.
+ */
+function whenRunning(context: AudioContext, ms: number, abandoned: () => boolean): Promise<boolean> {
+  const gestures = ['pointerdown', 'keydown', 'touchend'] as const;
+  const onGesture = () => void context.resume().catch(() => {});
+  const target = typeof globalThis.addEventListener === 'function' ? globalThis : null;
+  for (const type of gestures) target?.addEventListener(type, onGesture, true);
+  const deadline = Date.now() + ms;
+  let last = context.currentTime;
+  return new Promise<boolean>((resolve) => {
+    const check = () => {
+      const now = context.currentTime;
+      const moving = context.state === 'running' && now > last;
+      last = now;
+      if (moving || abandoned() || context.state === 'closed' || Date.now() >= deadline) {
+        for (const type of gestures) target?.removeEventListener(type, onGesture, true);
+        resolve(moving);
+      } else {
+        setTimeout(check, RUN_POLL_MS);
+      }
+    };
+    check();
+  });
 }
 
 function stopTracks(stream: MediaStream) {

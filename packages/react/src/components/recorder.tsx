@@ -286,6 +286,7 @@ export const RECORDER_ERROR_MESSAGES: Record<RecorderErrorReason, string> = {
   unsupported: 'This browser cannot record audio. Try a current version of Chrome, Edge, Firefox or Safari.',
   constraints:
     'The chosen microphone cannot record with these settings. Pick another microphone, then press Try again.',
+  'audio-not-running': 'The browser did not start recording, so nothing was recorded. Press Try again.',
 };
 
 const STOP_MESSAGES: Record<StopReason, string> = {
