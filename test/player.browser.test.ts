@@ -97,7 +97,8 @@ describe.each([
     expect(watching.activeWords.filter((i) => i >= 0)).toEqual(expected.words.map((_, i) => i));
     // Whenever a UI looked, the active word was the one the alignment puts at the current time: never ahead of it,
     // and at most one word behind while the page was busy (timers and media clocks run late under load).
-    expect(watching.samples.length).toBeGreaterThan(20);
+    // (The sampler is a timer: a busy machine runs it less often, so only a few looks are required.)
+    expect(watching.samples.length).toBeGreaterThan(5);
     const wrong = watching.samples
       .map((sample) => ({ ...sample, expected: expectedActive(expected.words, sample.time, 0.03) }))
       .filter(({ active, expected: { index, near } }) => !near && active !== index && active !== index - 1);
@@ -114,16 +115,21 @@ describe('controls', () => {
       const format = path === 'mse' ? 'mp3_44100_128' : 'pcm_24000';
       const player = newPlayer({ path });
       const { words } = expectedWords(TEXT);
+      await player.unlock();
       await player.load(streamSource(TEXT, format));
-      await until(player, (s) => s.status === 'playing', 'playing');
-      while (player.getCurrentTime() < 0.6) await sleep(20);
+      // Some way in: the third word is being spoken.
+      await until(player, (s) => s.status === 'playing' && s.activeWord >= 2, 'the third word');
 
+      // Paused, the position stays where it stopped, however long it stays paused (at most corrected once by the
+      // worklet's or element's own report of where it stopped, which can arrive late on a busy machine; playing on,
+      // it would move with the time waited).
       player.pause();
       expect(player.getSnapshot().status).toBe('paused');
-      await sleep(100);
       const pausedAt = player.getCurrentTime();
-      await sleep(250);
-      expect(player.getCurrentTime()).toBe(pausedAt);
+      expect(pausedAt).toBeGreaterThan(0);
+      await sleep(500);
+      expect(Math.abs(player.getCurrentTime() - pausedAt)).toBeLessThan(0.1);
+      expect(player.getSnapshot().status).toBe('paused');
 
       // Complete now: a seek may go anywhere, and the active word follows it at once.
       await until(player, (s) => s.complete, 'the whole audio');
@@ -136,18 +142,20 @@ describe('controls', () => {
       player.seek(target);
 
       const watching = watch(player);
-      await player.play();
-      await until(player, (s) => s.status === 'playing', 'playing again');
+      const recording = await tap(player);
       player.setRate(2);
       expect(player.getSnapshot().rate).toBe(2);
-      // At rate 2 the rest of the speech takes half as long on the audio clock.
-      const clock = player.outputNode!.context;
-      const [p0, c0] = [player.getCurrentTime(), clock.currentTime];
+      await player.play();
       const { duration } = await until(player, (s) => s.status === 'ended', 'the end');
-      const speed = (duration! - p0) / (clock.currentTime - c0);
-      expect(speed).toBeGreaterThan(1.6);
-      expect(speed).toBeLessThan(2.4);
       watching.stop();
+      // What was heard from the seek on: the rest of the speech in half its length (measured on the sound itself,
+      // silences an underrun may leave closed), and no more: not the part before the seek.
+      const heardAt2 = closeGaps(await recording.stop(), recording.rate);
+      const context = `statuses ${watching.statuses.join(' ')}`;
+      expect(Math.abs(heardAt2.length / recording.rate - (duration! - target) / 2), context).toBeLessThan(0.06);
+      // The element and worklet paths keep the pitch (the tones stay on the emulator's grid); webaudio is a tape.
+      if (path === 'webaudio') expect(tonePurity(heardAt2, recording.rate)).toBeLessThan(0.7);
+      else expect(tonePurity(heardAt2, recording.rate)).toBeGreaterThan(0.9);
       // From the seek on, the remaining words lit up in order.
       expect(watching.activeWords.filter((i) => i >= 6)).toEqual([6, 7, 8]);
 
@@ -270,25 +278,29 @@ describe('controls', () => {
   });
 
   it('mutes and sets the volume at the output', async () => {
+    // Long enough to be still playing through the checks below on however busy a machine; destroy() ends it.
+    const text = 'Half as loud, and still playing while it is measured, muted and let go of.';
     const player = newPlayer({ path: 'pcm-worklet' });
     await player.unlock();
     const recording = await tap(player);
     player.setVolume(0.5);
-    await player.load(streamSource('Half as loud.', 'pcm_16000'));
+    await player.load(streamSource(text, 'pcm_16000'));
     await until(player, (s) => s.activeWord >= 1, 'the second word');
     const half = await recording.stop();
     expect(Math.max(...half.map(Math.abs))).toBeGreaterThan(0.15);
     expect(Math.max(...half.map(Math.abs))).toBeLessThan(0.3); // the speech peaks at 0.5
-    expect(player.getLevel()).toBeGreaterThan(0);
-    expect(player.getFrequencyData()!.some((v) => v > 0)).toBe(true);
+    expect(player.getSnapshot().status).toBe('playing');
+    await expect.poll(() => player.getLevel()).toBeGreaterThan(0);
+    await expect.poll(() => player.getFrequencyData()!.some((v) => v > 0)).toBe(true);
     player.setMuted(true);
     expect(player.getSnapshot()).toMatchObject({ muted: true, volume: 0.5 });
-    await sleep(150);
-    expect(player.getLevel()).toBeLessThan(0.01);
+    // The meter falls silent once the audio after the mute reaches it (waited for, not timed).
+    await expect.poll(() => player.getLevel(), { timeout: 10_000 }).toBeLessThan(0.01);
+    expect(player.getSnapshot().status).toBe('playing');
     await expect(player.setSinkId('')).resolves.toBeUndefined();
     expect(player.getSnapshot().sinkId).toBe('');
     // The OS shows what is playing.
-    expect(navigator.mediaSession.metadata?.title).toBe('Half as loud.');
+    expect(navigator.mediaSession.metadata?.title).toBe(text);
     expect(navigator.mediaSession.playbackState).toBe('playing');
 
     // destroy() lets go of everything: the AudioContext is closed, the Media Session released.
@@ -398,24 +410,46 @@ describe('the input-streaming WebSocket', () => {
     expect(() => input.append('more')).toThrow(/end\(\)/);
 
     // Two generations, each with alignment relative to its own audio: the second's words start where the first's
-    // audio ended (for MP3, after the silence its encoder puts between two streams, which the recording shows).
+    // audio ended (for MP3, after the silence its encoder puts between two streams: the first stream's padding).
     const one = expectedWords(`${first} `); // flush() sends a space
     const two = expectedWords(second);
     const silences = gaps(audio, recording.rate);
-    const between = silences.find(([at]) => Math.abs(at - one.duration) < 0.01)?.[1] ?? 0;
-    // PCM speech has no silence of its own: any gap is an underrun (a chunk late on a busy machine), and the player
-    // must have said so. The sound is then compared with those gaps closed.
+    // Any silence the speakers heard that the audio does not hold is an underrun (a chunk late, or the media thread
+    // starved, on a busy machine), and the player must have said so. The sound is then compared with gaps closed.
     const underruns = watching.statuses.filter((s) => s === 'buffering').length;
-    if (format.startsWith('pcm')) expect(silences.length).toBeLessThanOrEqual(underruns);
+    const record = await recordOf(`${first} ${second}`);
+    expect(record.status).toBe('done');
+    let between = 0;
+    if (format.startsWith('mp3')) {
+      // The silence between the two MP3 streams is in the bytes the emulator sent (the download is those very
+      // bytes), not in how they happened to play: decoded at their own rate, where nothing can run late.
+      const file = player.download()!;
+      expect(file.size).toBe(record.audio_bytes);
+      const decoded = await new OfflineAudioContext(1, 1, 44_100).decodeAudioData(await file.arrayBuffer());
+      const inFile = gaps(decoded.getChannelData(0), decoded.sampleRate);
+      expect(inFile, 'the only silence in the MP3 is the one between its two streams').toHaveLength(1);
+      const [at, length] = inFile[0]!;
+      expect(Math.abs(at - one.duration)).toBeLessThan(0.01);
+      // The first stream's last frame is padded: less than a frame (1152 samples) plus LAME's flush.
+      expect(length).toBeGreaterThan(0);
+      expect(length).toBeLessThan((3 * 1152) / 44_100);
+      between = length;
+      // What was heard holds that silence, plus at most the underruns the player reported.
+      expect(silences.length).toBeLessThanOrEqual(1 + underruns);
+    } else expect(silences.length).toBeLessThanOrEqual(underruns); // PCM speech has no silence of its own
     const words = [...one.words, ...two.words.map((w) => ({ ...w, start: w.start + one.duration + between }))];
     expect(done.words.map((w) => w.text)).toEqual(words.map((w) => w.text));
     // MP3: the encoder holds back a frame or two, so "audio received so far" is off by up to ~26 ms per chunk.
     const tolerance = format.startsWith('mp3') ? 0.03 : 0.001;
     done.words.forEach((w, i) => expect(Math.abs(w.start - words[i]!.start)).toBeLessThan(tolerance));
-    // All of it was played: each generation decodes back to its text.
-    const sound = format.startsWith('pcm') ? closeGaps(audio, recording.rate) : trim(audio);
+    // Every word lit up, in order, none skipped.
+    expect(watching.activeWords.filter((i) => i >= 0)).toEqual(words.map((_, i) => i));
+    // All of it was played: with the silences closed (the one between the streams, and any underrun), the sound
+    // is the first generation then the second, each decoding back to its text.
+    const sound = closeGaps(audio, recording.rate);
     const split = Math.round(one.duration * recording.rate);
-    const context = `silences ${JSON.stringify(silences)}`;
+    const context = `silences ${JSON.stringify(silences)}, ${underruns} underruns reported`;
+    expect(Math.abs(sound.length / recording.rate - (one.duration + two.duration)), context).toBeLessThan(0.05);
     expect(heard(sound.subarray(0, split), recording.rate), context).toBe(`${first} `);
     expect(heard(sound.subarray(split), recording.rate), context).toBe(second);
   });
