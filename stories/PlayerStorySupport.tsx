@@ -133,3 +133,26 @@ export async function changes<T>(read: () => T, before: T, timeout = 10_000): Pr
     { timeout },
   );
 }
+
+/**
+ * Resolves once `element`'s `attribute` is `value`, or has been since this was called: watched by a
+ * MutationObserver, so a state that lasts a moment (a short word being spoken) is seen however busy the page is and
+ * however late a poll would have come. Call it before the action that should cause the change.
+ */
+export function becomes(element: Element, attribute: string, value: string, timeout = 15_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (element.getAttribute(attribute) === value) return resolve();
+    const observer = new MutationObserver((records) => {
+      const seen = records.some((r) => r.oldValue === value) || element.getAttribute(attribute) === value;
+      if (!seen) return;
+      clearTimeout(timer);
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe(element, { attributes: true, attributeFilter: [attribute], attributeOldValue: true });
+    const timer = setTimeout(() => {
+      observer.disconnect();
+      reject(new Error(`${attribute} never became "${value}" (it is "${element.getAttribute(attribute)}")`));
+    }, timeout);
+  });
+}

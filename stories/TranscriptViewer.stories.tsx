@@ -5,6 +5,7 @@ import { AudioPlayer, TranscriptViewer, type TranscriptViewerProps } from '@elev
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 import {
+  becomes,
   injectTtsFaults,
   SPEECH_DEFAULTS,
   strict,
@@ -106,11 +107,10 @@ export const ClickToSeek: Story = {
     await waitFor(() => expect(wordNamed(canvas, 'spoken,')).toHaveAttribute('data-status', 'current'));
     await expect(wordNamed(canvas, 'Each')).toHaveAttribute('data-status', 'spoken');
     await expect(wordNamed(canvas, 'words')).toHaveAttribute('data-status', 'unspoken');
+    // Playback goes on from there: the next word is spoken in its turn (watched, not polled: it lasts a moment).
+    const next = becomes(wordNamed(canvas, 'and'), 'data-status', 'current');
     await userEvent.click(canvas.getByRole('button', { name: 'Play' }));
-    // Playback goes on from there.
-    await waitFor(() => expect(wordNamed(canvas, 'and')).toHaveAttribute('data-status', 'current'), {
-      timeout: 10_000,
-    });
+    await next;
   },
 };
 
@@ -132,12 +132,15 @@ export const KeyboardSeeking: Story = {
     // One key per call: each moves the focus, and the next key goes to the newly focused word.
     for (let i = 0; i < 3; i++) await userEvent.keyboard('{ArrowRight}');
     await expect(document.activeElement).toHaveTextContent('up');
+    // Each word is current only while it is spoken: watched from before the key, not polled after it.
+    const up = becomes(wordNamed(canvas, 'up'), 'data-status', 'current');
     await userEvent.keyboard('{Enter}');
-    await waitFor(() => expect(wordNamed(canvas, 'up')).toHaveAttribute('data-status', 'current'));
+    await up;
     await userEvent.keyboard('{End}');
     await expect(document.activeElement).toHaveTextContent('marked.');
+    const last = becomes(wordNamed(canvas, 'marked.'), 'data-status', 'current');
     await userEvent.keyboard(' ');
-    await waitFor(() => expect(wordNamed(canvas, 'marked.')).toHaveAttribute('data-status', 'current'));
+    await last;
     // Tab leaves the transcript in one step.
     await userEvent.tab();
     await expect(wordsIn(canvas)).not.toContain(document.activeElement);

@@ -3,7 +3,7 @@
 import { AudioPlayer, Waveform, type WaveformProps } from '@elevenkit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
-import { changes, SPEECH_DEFAULTS, strict, useStoryPlayer, type SpeechArgs } from './PlayerStorySupport.tsx';
+import { SPEECH_DEFAULTS, strict, useStoryPlayer, type SpeechArgs } from './PlayerStorySupport.tsx';
 
 type WaveformStoryArgs = SpeechArgs & Pick<WaveformProps, 'barWidth' | 'barGap' | 'seekable'>;
 
@@ -70,6 +70,12 @@ function ink(canvas: HTMLCanvasElement): number {
 export const Playing: Story = {
   play: async ({ canvas }) => {
     const waveform = waveformOf(canvas);
+    // Every progress the waveform draws from now on (written each frame to its style), watched rather than polled.
+    const drawn: number[] = [progress(canvas)];
+    const observer = new MutationObserver(() => {
+      if (drawn.at(-1) !== progress(canvas)) drawn.push(progress(canvas));
+    });
+    observer.observe(waveform, { attributes: true, attributeFilter: ['style'] });
     const [bars] = Array.from(waveform.querySelectorAll('canvas'));
     await waitFor(() => expect(waveform).toHaveAttribute('data-complete'), { timeout: 15_000 });
     await expect(drawnColumns(bars!)).toBeGreaterThan(bars!.width / 3);
@@ -83,8 +89,12 @@ export const Playing: Story = {
       heights.add(h);
     }
     await expect(heights.size).toBeGreaterThan(3);
-    const before = progress(canvas);
-    await changes(() => progress(canvas), before);
+    // The played part was drawn as it played, up to the end: waited for, however fast or slow the page.
+    await waitFor(() => expect(progress(canvas)).toBe(1), { timeout: 20_000 });
+    observer.disconnect();
+    await expect(drawn.length, `progress drawn: ${drawn.join(' ')}`).toBeGreaterThan(2);
+    // (Not always upwards while streaming: the bars span what has arrived, so a longer whole shrinks the share.)
+    await expect(Math.min(...drawn)).toBeLessThan(1);
     await expect(canvas.getByRole('slider', { name: 'Seek in waveform' })).toHaveAttribute(
       'aria-valuetext',
       expect.stringMatching(/^\d+ seconds? of \d+ seconds?/),
@@ -97,18 +107,26 @@ export const Playing: Story = {
  * audio across the width, reshaping as more comes.
  */
 export const GrowingWhileStreaming: Story = {
-  args: { format: 'pcm_24000' },
+  // A longer text (about fifteen seconds of speech), so the stream takes a few seconds to arrive.
+  args: {
+    format: 'pcm_24000',
+    text: 'The bars are drawn while the audio still streams in: the whole of what has arrived across the width, reshaping as more comes, until the last chunk is in.',
+  },
   play: async ({ canvas }) => {
     const waveform = waveformOf(canvas);
     const [bars] = Array.from(waveform.querySelectorAll('canvas'));
+    // What the bars look like at each frame drawn before the end (a busy machine draws fewer frames, but each one
+    // is looked at, rather than polled at an interval that may come too late).
     const seen: number[] = [];
-    await waitFor(
-      () => {
-        if (!waveform.hasAttribute('data-complete')) seen.push(ink(bars!));
-        expect(waveform).toHaveAttribute('data-complete');
-      },
-      { timeout: 15_000, interval: 100 },
-    );
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the audio never completed')), 20_000);
+      const look = () => {
+        if (waveform.hasAttribute('data-complete')) return resolve(clearTimeout(timer));
+        seen.push(ink(bars!));
+        requestAnimationFrame(look);
+      };
+      look();
+    });
     // Before the end, the drawing changed: audio drawn as it came.
     await expect(new Set(seen).size).toBeGreaterThan(2);
   },
