@@ -146,6 +146,8 @@ export default defineConfig({
           exclude: ['**/*.browser.test.*', '**/*.e2e.test.ts', '**/node_modules/**'],
           // A throwaway redis-server for the Redis rate-limit store's tests.
           globalSetup: ['test/redis-setup.ts'],
+          // Real servers, encoders and child processes: slow on a busy 2-core machine, and speed is bench/'s concern.
+          testTimeout: 30_000,
         },
       },
       {
@@ -168,6 +170,8 @@ export default defineConfig({
           exclude: ['**/*.mic.browser.test.*', '**/node_modules/**'],
           globalSetup: ['test/browser-setup.ts'],
           testTimeout: 30_000,
+          // One file at a time: pages playing audio side by side starve Chromium's audio thread.
+          fileParallelism: false,
           browser: { ...inBrowser(), commands: emulatorCommands },
         },
       },
@@ -178,6 +182,7 @@ export default defineConfig({
           name: 'microphone',
           include: ['packages/*/src/**/*.mic.browser.test.{ts,tsx}', 'test/**/*.mic.browser.test.{ts,tsx}'],
           testTimeout: 30_000,
+          fileParallelism: false,
           browser: inBrowser(process.env.VITEST ? [`--use-file-for-fake-audio-capture=${microphoneWav()}%noloop`] : []),
         },
       },
