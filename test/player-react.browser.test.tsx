@@ -101,8 +101,10 @@ describe('useSpeech + useWordTimeline', () => {
     expect(renders, counts).toBeLessThanOrEqual(changes);
     // Most frames that moved the time had no render: the time is read per frame, it is not React state.
     expect(movedWithoutRender, counts).toBeGreaterThan(2 * renders);
-    // The page showed each word as it was spoken, in order.
-    expect(highlighted).toEqual(expectedWords(text).words.map((w) => w.text));
+    // The page showed each word as it was spoken, in order. A word whose alignment is split across two chunks shows
+    // its first part while the rest is on its way (seen when a busy machine plays up to the end of a chunk first).
+    const whole = highlighted.filter((word, i) => !highlighted[i + 1]?.startsWith(word));
+    expect(whole).toEqual(expectedWords(text).words.map((w) => w.text));
     expect(host.querySelector('p')!.dataset.status).toBe('ended');
   });
 
