@@ -228,7 +228,10 @@ describe('realtime transcription', () => {
     expect(await page.evaluate(() => (window as unknown as { statusAtStop: string }).statusAtStop)).toBe('connecting');
     expect(history.at(-1)).toMatchObject({ status: 'done', text: 'said while connecting' });
     // stop() waited for the timestamped commit too: the words have their timings.
-    const words = history.at(-1)!.committed.flatMap((c) => c.words).filter((w) => w.type === 'word');
+    const words = history
+      .at(-1)!
+      .committed.flatMap((c) => c.words)
+      .filter((w) => w.type === 'word');
     expect(words.map((w) => w.text)).toEqual(['said', 'while', 'connecting']);
   });
 
