@@ -4,7 +4,15 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const benchmarks = ['emulator-load.mjs', 'server.mjs', 'widget.mjs', 'player.mjs', 'transcription.mjs', 'recorder.mjs'];
+const benchmarks = [
+  'emulator-load.mjs',
+  'server.mjs',
+  'widget.mjs',
+  'player.mjs',
+  'transcription.mjs',
+  'recorder.mjs',
+  'recorder-react.mjs',
+];
 
 let failed = 0;
 for (const name of benchmarks) {
