@@ -9,8 +9,7 @@
 // by @elevenlabs/client's worklet at 16 kHz PCM and 8 kHz μ-law (112 captures): every utterance decoded,
 // mean purity ≥ 0.995, worst slot 0.87, edge contrast ≥ 0.89; espeak speech, beeps and noise are all
 // rejected. AGC lifts the level by up to 6 dB at first (peaks reach 1.0) and then drifts down, hence the
-// relative thresholds below; under load Chromium now and then inserts silence (~10 ms, sometimes 30–60 ms),
-// which is cut out before decoding (see closeGaps), and drops a few ms (followed by edge tracking).
+// relative thresholds below; under load Chromium now and then inserts ~10 ms of silence.
 
 export interface Alignment {
   chars: string[];
@@ -168,7 +167,7 @@ class Analysis {
   private from = 0;
   private to = 0;
   private readonly samples: Float32Array;
-  readonly sampleRate: number;
+  private readonly sampleRate: number;
 
   constructor(samples: Float32Array, sampleRate: number) {
     this.samples = samples;
@@ -416,9 +415,7 @@ function readGrid(an: Analysis, grid: Grid, maxSlots: number, track = false): Gr
       break;
     }
     previous = power;
-    // 10 ms pieces on the coarse grid too: a glitch in the header slots must not break the tones' phase
-    // over the whole window (one sample lost at 8 kHz turns 3300 Hz by 150°).
-    const reading = readSlot(an, a, b, tenMs);
+    const reading = readSlot(an, a, b, track ? tenMs : b - a);
     slots.push(reading);
     starts.push(s);
     puritySum += reading.purity;
@@ -485,97 +482,6 @@ export function recognizeTimed(samples: Float32Array, sampleRate: number): Timed
   if (!(sampleRate >= 6000) || samples.length < (sampleRate * MIN_SLOT_MS) / 1000) return NOT_RECOGNIZED;
   const an = new Analysis(samples, sampleRate);
   if (an.peak < 1e-7) return NOT_RECOGNIZED;
-  const gaps = closeGaps(samples, an);
-  if (!gaps) return decode(an, sampleRate);
-  const r = decode(new Analysis(gaps.samples, sampleRate), sampleRate);
-  // Times refer to the audio as given: map them back over the silences that were cut out.
-  const back = (ms: number, after: boolean): number =>
-    (gaps.original((ms * sampleRate) / 1000, after) * 1000) / sampleRate;
-  return {
-    ...r,
-    characters: r.characters.map((c) => ({ ...c, startMs: back(c.startMs, true), endMs: back(c.endMs, false) })),
-  };
-}
-
-// Capture dropouts: under load Chromium's audio capture now and then inserts silence (~9 ms, sometimes
-// 30–60 ms) into the recording. Edge tracking (readGrid) follows shifts of up to MAX_SHIFT_MS, but longer
-// dropouts, or one that swallows a slot edge, shift or split a slot beyond repair. The synthesiser never
-// goes quiet inside an utterance for long: between slots the two RAMP_MS raised-cosine ramps dip below the
-// activity level (an.threshold, 15–30 dB under the peak) for at most ~3 ms (two tones never stay near zero
-// together for more than a fraction of a millisecond). So a run of ≥ MIN_GAP_MS quiet audio strictly
-// inside the sound is a dropout: it is cut out before decoding (restoring the audio as it was, apart from
-// a few samples where the dropout is not digital silence). Longer pauses (> MAX_GAP_MS) are left alone:
-// they end an utterance, and what follows must not be glued onto it. Other sounds are not helped by this:
-// they are rejected by their slots, whatever silences they had.
-const MIN_GAP_MS = 5;
-const MAX_GAP_MS = 100;
-const SNAP_MS = 3;
-
-interface ClosedGaps {
-  samples: Float32Array;
-  /**
-   * Position (samples, may be fractional) in the original audio of a position in `samples`. A slot edge found
-   * within SNAP_MS of a cut is where the dropout was: with `after` (a character's start) it maps to the end
-   * of the removed silence, where the sound resumes, else (a character's end) to its beginning.
-   */
-  original(position: number, after: boolean): number;
-}
-
-/** `samples` with dropouts (see above) removed, or undefined if there are none. */
-function closeGaps(samples: Float32Array, an: Analysis): ClosedGaps | undefined {
-  // Quiet ticks (0.5 ms): mean power below the activity threshold, so a noise floor under it counts as quiet.
-  const quietTick = (t: number): boolean => an.power(t, t + 1) < an.threshold;
-  const minGap = Math.ceil(MIN_GAP_MS * an.ticksPerMs);
-  const maxGap = Math.floor(MAX_GAP_MS * an.ticksPerMs);
-  // Per sample: quiet is that threshold as an amplitude (~1.6 % of the peak when clean), tiny a 24 dB lower.
-  const quiet = Math.sqrt(an.threshold);
-  const tiny = quiet / 16;
-  const snap = (SNAP_MS * an.sampleRate) / 1000;
-  const runs: [number, number][] = []; // samples [start, end) to cut, in order
-  for (let t = an.onset; t < an.activeEnd; t++) {
-    if (!quietTick(t)) continue;
-    const from = t;
-    while (t < an.activeEnd && quietTick(t)) t++;
-    // Only strictly inside the sound, and only dropouts: not the synthesiser's edge dips, not pauses.
-    if (from === an.onset || t >= an.activeEnd || t - from < minGap || t - from > maxGap) continue;
-    // The quiet samples around the quiet ticks belong to the run too; then, if it holds (nearly) digital
-    // silence, cut exactly that and keep the tones' quiet samples around it: a sample too many or too few
-    // breaks a tone's phase (at 8 kHz, 3300 Hz turns 150° a sample).
-    let a = from * an.tick;
-    let b = t * an.tick;
-    while (a > 0 && Math.abs(samples[a - 1] ?? 0) < quiet) a--;
-    while (b < samples.length && Math.abs(samples[b] ?? 0) < quiet) b++;
-    let ca = a;
-    let cb = b;
-    while (ca < cb && Math.abs(samples[ca] ?? 0) > tiny) ca++;
-    while (cb > ca && Math.abs(samples[cb - 1] ?? 0) > tiny) cb--;
-    runs.push(cb - ca >= minGap * an.tick ? [ca, cb] : [a, b]);
-  }
-  if (runs.length === 0) return undefined;
-  const removed = runs.reduce((n, [a, b]) => n + b - a, 0);
-  const out = new Float32Array(samples.length - removed);
-  const cuts: { at: number; total: number }[] = []; // at: position in `out`; total: samples removed up to there
-  let from = 0;
-  let total = 0;
-  for (const [a, b] of runs) {
-    out.set(samples.subarray(from, a), from - total);
-    total += b - a;
-    cuts.push({ at: a - (total - (b - a)), total });
-    from = b;
-  }
-  out.set(samples.subarray(from), from - total);
-  return {
-    samples: out,
-    original(position, after) {
-      let shift = 0;
-      for (const c of cuts) if (after ? c.at <= position + snap : c.at < position - snap) shift = c.total;
-      return position + shift;
-    },
-  };
-}
-
-/** recognizeTimed on analysed audio (times in that audio). */
-function decode(an: Analysis, sampleRate: number): TimedRecognition {
   const { onset, activeEnd } = an;
   const maxPeriod = MAX_SLOT_MS * an.ticksPerMs;
   const from = Math.max(0, Math.floor(onset - maxPeriod));
