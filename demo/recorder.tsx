@@ -69,7 +69,7 @@ function TakeTranscription({ recorder, snapshot }: { recorder: RecorderApi; snap
         </span>
       </p>
       {batch.snapshot.status === 'done' && (
-        <ol aria-label="Words with timings" className="recorder-words">
+        <ol aria-label="Words with timings" className="word-list">
           {(batch.snapshot.committed[0]?.words ?? [])
             .filter((word) => word.type === 'word')
             .map((word, i) => (

@@ -21,7 +21,7 @@ const seconds = (s: number) => `${s.toFixed(2)} s`;
 
 function Words({ words }: { words: readonly TranscriptWord[] }) {
   return (
-    <ol className="transcribe-words" aria-label="Words with timings">
+    <ol className="word-list" aria-label="Words with timings">
       {words
         .filter((word) => word.type === 'word')
         .map((word, i) => (
