@@ -76,3 +76,15 @@ export const DiscardIcon = () => (
     <path d="M9 3h6l1 2h4v2H4V5h4l1-2Zm-3 5h12l-1 13H7L6 8Zm4 2v9h1.5v-9H10Zm2.5 0v9H14v-9h-1.5Z" />
   </Icon>
 );
+
+export const MicIcon = () => (
+  <Icon>
+    <path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z" />
+  </Icon>
+);
+
+export const CloseIcon = () => (
+  <Icon>
+    <path d="m6.4 5 5.6 5.6L17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4 6.4 5Z" />
+  </Icon>
+);

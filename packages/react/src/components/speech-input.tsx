@@ -3,6 +3,8 @@
 // press again to keep them, Esc to put the field back as it was. Controlled (`value` + `onChange`) or not
 // (`defaultValue`). Realtime transcription through your server's token route (see useTranscription).
 import { microphoneError, type TranscriberApi, type TranscriptionOptions } from '@elevenkit/core';
+import { CloseIcon, MicIcon } from './icons.tsx';
+import { visuallyHidden } from './visually-hidden.ts';
 import {
   useEffect,
   useId,
@@ -355,44 +357,3 @@ export function SpeechInput(props: SpeechInputProps) {
     </div>
   );
 }
-
-const visuallyHidden = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  margin: -1,
-  padding: 0,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-  border: 0,
-} as const;
-
-// Decorative: the buttons carry the names.
-const MicIcon = () => (
-  <svg
-    viewBox="0 0 24 24"
-    width="1em"
-    height="1em"
-    fill="currentColor"
-    aria-hidden="true"
-    focusable="false"
-    className="ek-icon"
-  >
-    <path d="M12 14a3 3 0 0 0 3-3V5a3 3 0 1 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.92V21h2v-3.08A7 7 0 0 0 19 11h-2Z" />
-  </svg>
-);
-
-const CloseIcon = () => (
-  <svg
-    viewBox="0 0 24 24"
-    width="1em"
-    height="1em"
-    fill="currentColor"
-    aria-hidden="true"
-    focusable="false"
-    className="ek-icon"
-  >
-    <path d="m6.4 5 5.6 5.6L17.6 5 19 6.4 13.4 12l5.6 5.6-1.4 1.4-5.6-5.6L6.4 19 5 17.6l5.6-5.6L5 6.4 6.4 5Z" />
-  </svg>
-);

@@ -17,6 +17,7 @@ import {
 import { classNames } from './compose.ts';
 import { requestPlayerFrame } from './frame-clock.ts';
 import { useResolvedPlayer, usePlayerSelector } from './player-context.ts';
+import { visuallyHidden } from './visually-hidden.ts';
 
 export type WordStatus = 'spoken' | 'current' | 'unspoken';
 
@@ -115,18 +116,6 @@ const Word = memo(function Word({ word, index, status, tabStop, renderWord }: Wo
     </span>
   );
 });
-
-const visuallyHidden = {
-  position: 'absolute',
-  width: 1,
-  height: 1,
-  margin: -1,
-  padding: 0,
-  overflow: 'hidden',
-  clip: 'rect(0 0 0 0)',
-  whiteSpace: 'nowrap',
-  border: 0,
-} as const;
 
 const USER_SCROLL_PAUSE_MS = 4000;
 const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'PageUp', 'PageDown', ' ']);
