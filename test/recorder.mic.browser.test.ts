@@ -12,6 +12,7 @@ import {
 import { planSpeech } from '../packages/emulator/src/speech.ts';
 import { MIC_LEAD_MS, MIC_TEXT } from './microphone.ts';
 import { gaps, heard, trim } from './player-helpers.ts';
+import { SPEECH_RETRY } from './support/speech-retry.ts';
 
 /** Seconds of the fake microphone's speech. */
 const SPEECH_SECONDS = planSpeech(MIC_TEXT).durationMs / 1000;
@@ -28,14 +29,6 @@ beforeAll(async () => {
   for (const track of stream.getTracks()) track.stop();
   await context.close();
 });
-
-/**
- * The tests that recognise the fake microphone's speech get a second take if the first fails: on a busy machine
- * Chromium's capture now and then loses tens of milliseconds in the middle of a phrase (see withoutUnderruns), which
- * the emulator's decoder cannot read through. The tests with tones do not need it.
- * (Chromium's fake capture under load, not the recorder: a bare MediaStreamSource → AudioWorklet shows the same gaps.)
- */
-const SPEECH_RETRY = { retry: 1 };
 
 const recorders: Recorder[] = [];
 const cleanups: (() => void)[] = [];

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { SpeechTranscript } from '../packages/core/src/index.ts';
 import { synthesize, toWav } from '../packages/emulator/src/index.ts';
 import { wavFile } from './support/client-page.ts';
+import { SPEECH_RETRY } from './support/speech-retry.ts';
 import { describeViolations, runAxe, startDemo, type DemoServer } from './support/demo-server.ts';
 import { launchBrowser, type WidgetBrowser } from './support/widget-site.ts';
 
@@ -39,8 +40,11 @@ afterEach(async () => {
   browser = undefined;
 });
 
-/** A fake microphone: silence, then each phrase in the emulator's voice with `gapMs` of silence after it. */
-function micSaying(phrases: string[], { leadMs = 800, gapMs = 2500 } = {}) {
+/**
+ * A fake microphone: silence (long enough that a browser just launched has settled: Chromium's capture drops audio
+ * while it is still busy starting up), then each phrase in the emulator's voice with `gapMs` of silence after it.
+ */
+function micSaying(phrases: string[], { leadMs = 1500, gapMs = 2500 } = {}) {
   const parts = phrases.map((phrase) => synthesize(phrase, RATE).samples);
   const gap = Math.round((gapMs * RATE) / 1000);
   const all = new Float32Array(parts.reduce((sum, part) => sum + part.length + gap, 0));
@@ -137,7 +141,7 @@ const injectFaults = async (faults: Record<string, unknown>) => {
 };
 const sttRecords = async () => (await (await fetch(new URL('/_emulator/stt', demo.url))).json()) as unknown[];
 
-describe('realtime transcription', () => {
+describe('realtime transcription', SPEECH_RETRY, () => {
   it('shows the words as partial text, then commits exactly what was said, with word timings', async () => {
     const page = await openWithMic(['hello world', 'the second part']);
     await startRealtime(page);
@@ -173,8 +177,8 @@ describe('realtime transcription', () => {
   });
 
   it('a dropped socket is resumed with a fresh token, and no word is lost or doubled', async () => {
-    // The first session is cut (no close frame) while the second phrase is being said.
-    await injectFaults({ drop_after_ms: 3500 });
+    // The first session is cut (no close frame) after the first phrase, before the second.
+    await injectFaults({ drop_after_ms: 4200 });
     const before = (await sttRecords()).length;
     const page = await openWithMic(['before the drop', 'after the drop'], { gapMs: 2500 });
     await startRealtime(page);
@@ -191,7 +195,7 @@ describe('realtime transcription', () => {
   });
 
   it('a session ended by the service (session time limit) is resumed too', async () => {
-    await injectFaults({ error_after_ms: 3000, error_type: 'session_time_limit_exceeded' });
+    await injectFaults({ error_after_ms: 3700, error_type: 'session_time_limit_exceeded' });
     const page = await openWithMic(['one more time', 'still here']);
     await startRealtime(page);
     await waitFor(page, 's.committed.length >= 2', 40_000);
@@ -201,16 +205,18 @@ describe('realtime transcription', () => {
   });
 
   it('stopping before the session has started still transcribes what was said meanwhile', async () => {
-    const page = await openWithMic(['said while connecting'], { leadMs: 300, gapMs: 500 });
+    const page = await openWithMic(['said while connecting'], { gapMs: 500 });
     await page.evaluate(async () => {
       const w = window as unknown as Record<string, unknown>;
-      const { RealtimeTranscriber } = w.core as typeof import('../packages/core/src/index.ts');
+      const { RealtimeTranscriber, capturePcm } = w.core as typeof import('../packages/core/src/index.ts');
       const seen: unknown[] = [];
-      // A slow token route: the phrase is over before the session starts.
+      // The token route answers only once stop() has been asked for: the whole phrase is spoken while connecting.
+      let requestStop = () => {};
+      const stopRequested = new Promise<void>((resolve) => (requestStop = resolve));
       const transcriber = new RealtimeTranscriber({
         baseUri: location.origin.replace(/^http/, 'ws'),
         getToken: async () => {
-          await new Promise((resolve) => setTimeout(resolve, 2500));
+          await stopRequested;
           const res = await fetch('/api/elevenlabs/single-use-token/realtime_scribe', { method: 'POST' });
           return ((await res.json()) as { token: string }).token;
         },
@@ -219,8 +225,20 @@ describe('realtime transcription', () => {
       w.seen = seen;
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
       void transcriber.start(stream);
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      // Stop when the page has heard the phrase end (a second capture of the same microphone: sound, then 700 ms of
+      // silence), not after a fixed time: on a busy machine the audio runs behind the clock.
+      let heard = false;
+      let quiet = 0;
+      let phraseOver = () => {};
+      const over = new Promise<void>((resolve) => (phraseOver = resolve));
+      const watch = await capturePcm(stream, (chunk) => {
+        if (chunk.some((sample) => Math.abs(sample) > 1000)) [heard, quiet] = [true, 0];
+        else if (heard && (quiet += chunk.length) >= 0.7 * 16000) phraseOver();
+      });
+      await over;
+      watch.close();
       w.statusAtStop = transcriber.getSnapshot().status;
+      requestStop();
       await transcriber.stop();
       for (const track of stream.getTracks()) track.stop();
     });
@@ -338,9 +356,9 @@ describe('batch transcription', () => {
   });
 });
 
-describe('the demo page (demo/transcribe.html)', () => {
+describe('the demo page (demo/transcribe.html)', SPEECH_RETRY, () => {
   const openDemo = async (phrases: string[]) => {
-    browser = await launchBrowser({ micWav: micSaying(phrases, { leadMs: 600, gapMs: 2500 }) });
+    browser = await launchBrowser({ micWav: micSaying(phrases) });
     return browser.open(new URL('transcribe.html', demo.url).href);
   };
 
@@ -385,10 +403,10 @@ describe('the demo page (demo/transcribe.html)', () => {
   });
 });
 
-describe('the recorder demo page (demo/recorder.html)', () => {
+describe('the recorder demo page (demo/recorder.html)', SPEECH_RETRY, () => {
   it('shows the words live while recording, transcribes the take after, and offers dictation', async () => {
     const phrase = 'pick up the keys';
-    browser = await launchBrowser({ micWav: micSaying([phrase], { leadMs: 600, gapMs: 2500 }) });
+    browser = await launchBrowser({ micWav: micSaying([phrase]) });
     const page = await browser.open(new URL('recorder.html', demo.url).href);
     await page.getByRole('button', { name: 'Record', exact: true }).click();
     await page.getByTestId('recorder-live').getByText(phrase, { exact: true }).waitFor({ timeout: 20_000 });

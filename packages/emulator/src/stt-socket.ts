@@ -310,9 +310,15 @@ export class SttSocketSession {
   #commit() {
     const rate = this.#config.sample_rate;
     const audio = this.#bufferAudio();
-    const { text, words } = toWords(transcribeSegments(audio, rate), {
-      offset: this.#committedSamples / rate,
-    });
+    const segments = transcribeSegments(audio, rate);
+    const { text, words } = toWords(segments, { offset: this.#committedSamples / rate });
+    // Only the emulator's own synthetic voice is understood: say which stretch was not, to tell a voice from a glitch.
+    for (const s of segments.filter((segment) => !segment.recognized)) {
+      this.#o.log(
+        'info',
+        `realtime speech to text: sound not recognised at ${s.start.toFixed(2)}–${s.end.toFixed(2)} s of ${(audio.length / rate).toFixed(2)} s committed`,
+      );
+    }
     this.#send({ message_type: 'committed_transcript', text });
     if (this.#config.include_timestamps || this.#config.include_language_detection) {
       this.#send({
