@@ -1,8 +1,8 @@
 // The recorder demo: useRecorder (a Recorder from @elevenkit/core, the microphone asked for on Record only) shown
 // by the recorder kit of @elevenkit/react — buttons, timer, level meter, live waveform, microphone list, status —
 // and the take played back in the player's components, with its own level meter. The transcription kit: the words
-// appear live while recording (useTranscription realtime on `recorder.stream`), the take is transcribed after
-// (batch), and a SpeechInput takes dictation.
+// appear live while recording (useTranscription realtime on `recorder.stream`, paused with it), the take is
+// transcribed after (batch), and a SpeechInput takes dictation.
 /// <reference types="vite/client" />
 import '../packages/react/src/styles.css';
 import type { RecorderApi, RecorderSnapshot } from '@elevenkit/core';
@@ -21,7 +21,7 @@ const baseUri =
 function TakeTranscription({ recorder, snapshot }: { recorder: RecorderApi; snapshot: RecorderSnapshot }) {
   const live = useTranscription({ mode: 'realtime', baseUri });
   const batch = useTranscription({ mode: 'batch' });
-  const { start: startLive, stop: stopLive } = live;
+  const { start: startLive, stop: stopLive, pause: pauseLive, resume: resumeLive } = live;
   const resetBatch = batch.reset;
   const [liveOn, setLiveOn] = useState(true);
   const ids = { live: useId(), toggle: useId() };
@@ -32,6 +32,11 @@ function TakeTranscription({ recorder, snapshot }: { recorder: RecorderApi; snap
     void startLive(recorder.stream).catch(() => {});
     return () => void stopLive();
   }, [liveOn, listening, recorder, startLive, stopLive]);
+  // Paused recording, paused listening: what is said meanwhile is neither recorded nor transcribed.
+  useEffect(() => {
+    if (snapshot.status === 'paused') void pauseLive();
+    if (snapshot.status === 'recording') resumeLive();
+  }, [snapshot.status, pauseLive, resumeLive]);
   useEffect(() => {
     if (snapshot.status === 'recording') resetBatch();
   }, [snapshot.status, resetBatch]);

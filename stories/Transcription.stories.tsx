@@ -3,10 +3,16 @@
 import type { TranscriptWord } from '@elevenkit/core';
 import { useTranscription } from '@elevenkit/react';
 import type { Meta, StoryObj } from '@storybook/react-vite';
-import { useRef, useState } from 'react';
+import { useId, useRef, useState } from 'react';
 import { expect, userEvent, waitFor } from 'storybook/test';
 import { strict } from './PlayerStorySupport.tsx';
-import { emulatorTranscription, emulatorUpload, speakingStream, spokenTake } from './TranscriptionStorySupport.tsx';
+import {
+  emulatorTranscription,
+  emulatorUpload,
+  speaker,
+  speakingStream,
+  spokenTake,
+} from './TranscriptionStorySupport.tsx';
 
 interface StoryArgs {
   mode: 'realtime' | 'batch';
@@ -93,6 +99,64 @@ function TranscriptionPanel({ mode, said, commitStrategy }: StoryArgs) {
   );
 }
 
+/** Realtime with pause: someone speaks on cue (type the words, Say it); what is said while paused is not transcribed. */
+function PausePanel() {
+  const { snapshot, start, stop, pause, resume } = useTranscription({ mode: 'realtime', ...emulatorTranscription() });
+  const mic = useRef<Awaited<ReturnType<typeof speaker>> | null>(null);
+  const [words, setWords] = useState('the first part');
+  const [saying, setSaying] = useState(false);
+  const [said, setSaid] = useState('');
+  const fieldId = useId();
+  const { status } = snapshot;
+  const busy = status === 'connecting' || status === 'transcribing' || status === 'paused';
+
+  const begin = async () => {
+    mic.current = await speaker();
+    await start(mic.current.stream).catch(() => {});
+  };
+  const sayIt = async () => {
+    setSaying(true);
+    await mic.current?.say(words);
+    setSaying(false);
+    setSaid(`Said “${words}”${status === 'paused' ? ' while paused' : ''}.`);
+  };
+  const finish = async () => {
+    await stop();
+    for (const track of mic.current?.stream.getTracks() ?? []) track.stop();
+  };
+
+  return (
+    <section aria-label="realtime transcription with pause">
+      <p>
+        <button type="button" onClick={begin} disabled={busy}>
+          Start listening
+        </button>{' '}
+        <button type="button" onClick={() => (status === 'paused' ? resume() : void pause())} disabled={!busy}>
+          {status === 'paused' ? 'Resume' : 'Pause'}
+        </button>{' '}
+        <button type="button" onClick={finish} disabled={!busy}>
+          Stop
+        </button>
+      </p>
+      <p>
+        <label htmlFor={fieldId}>Words to say into the microphone</label>{' '}
+        <input id={fieldId} value={words} onChange={(event) => setWords(event.target.value)} />{' '}
+        <button type="button" onClick={sayIt} disabled={!busy || saying}>
+          Say it
+        </button>{' '}
+        <span data-testid="said">{saying ? 'Saying…' : said}</span>
+      </p>
+      <p role="status" data-status={status}>
+        Status: {status}
+        {snapshot.error && ` — ${snapshot.error.message} (${snapshot.error.code})`}
+      </p>
+      <p aria-live="polite">
+        <span data-testid="committed">{snapshot.text}</span> <i style={{ color: '#57606a' }}>{snapshot.partial}</i>
+      </p>
+    </section>
+  );
+}
+
 const meta = {
   title: 'Recorder/Transcription',
   component: TranscriptionPanel,
@@ -152,5 +216,34 @@ export const Batch: Story = {
     await expect(canvas.getByTestId('committed')).toHaveTextContent(args.said);
     const items = [...canvas.getByRole('list', { name: 'Words with timings' }).querySelectorAll('li')];
     await expect(items.map((item) => item.firstChild?.textContent?.trim())).toEqual(args.said.split(' '));
+  },
+};
+
+/**
+ * Pause and resume (as the recorder's pause does): the first words are committed when it pauses, words said while
+ * paused are never sent, and listening goes on after Resume with the text kept.
+ */
+export const RealtimePauseResume: Story = {
+  render: () => <PausePanel />,
+  play: async ({ canvas }) => {
+    const field = canvas.getByRole('textbox', { name: 'Words to say into the microphone' });
+    const sayIt = async (words: string) => {
+      await userEvent.clear(field);
+      await userEvent.type(field, words);
+      await userEvent.click(canvas.getByRole('button', { name: 'Say it' }));
+      await waitFor(() => expect(canvas.getByTestId('said')).toHaveTextContent(`Said “${words}”`), { timeout: 10_000 });
+    };
+    await userEvent.click(canvas.getByRole('button', { name: 'Start listening' }));
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Status: transcribing'));
+    await sayIt('the first part');
+    await userEvent.click(canvas.getByRole('button', { name: 'Pause' }));
+    await waitFor(() => expect(canvas.getByTestId('committed')).toHaveTextContent('the first part'));
+    await expect(canvas.getByRole('status')).toHaveTextContent('Status: paused');
+    await sayIt('not for the record');
+    await userEvent.click(canvas.getByRole('button', { name: 'Resume' }));
+    await sayIt('and the rest');
+    await userEvent.click(canvas.getByRole('button', { name: 'Stop' }));
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Status: done'), { timeout: 10_000 });
+    await expect(canvas.getByTestId('committed').textContent).toBe('the first part and the rest');
   },
 };

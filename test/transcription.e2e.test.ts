@@ -404,6 +404,27 @@ describe('the demo page (demo/transcribe.html)', SPEECH_RETRY, () => {
 });
 
 describe('the recorder demo page (demo/recorder.html)', SPEECH_RETRY, () => {
+  it('pausing the recording pauses the live words: what is said meanwhile is not transcribed', async () => {
+    browser = await launchBrowser({ micWav: micSaying(['first part', 'said while paused', 'after the pause']) });
+    const page = await browser.open(new URL('recorder.html', demo.url).href);
+    const live = page.getByTestId('recorder-live');
+    const committed = live.locator('[aria-live]');
+    const meter = page.getByRole('meter', { name: 'Microphone level', exact: true });
+    const level = async () => Number(await meter.getAttribute('aria-valuenow'));
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await expect.poll(() => live.textContent(), { timeout: 20_000 }).toContain('first part');
+    await page.getByRole('button', { name: 'Pause recording', exact: true }).click();
+    await expect.poll(() => committed.textContent()).toBe('first part');
+    // The microphone still hears the second phrase (the meter moves), but nothing of it is sent.
+    await expect.poll(level, { timeout: 10_000 }).toBeGreaterThan(5);
+    await expect.poll(level, { timeout: 10_000 }).toBe(0);
+    await page.getByRole('button', { name: 'Resume recording', exact: true }).click();
+    await expect.poll(() => committed.textContent(), { timeout: 20_000 }).toBe('first part after the pause');
+    await page.getByRole('button', { name: 'Stop recording', exact: true }).click();
+    expect(await committed.textContent()).toBe('first part after the pause');
+    expect(describeViolations(await runAxe(page))).toEqual([]);
+  });
+
   it('shows the words live while recording, transcribes the take after, and offers dictation', async () => {
     const phrase = 'pick up the keys';
     browser = await launchBrowser({ micWav: micSaying([phrase]) });

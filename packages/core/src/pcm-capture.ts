@@ -18,6 +18,9 @@ export interface PcmCaptureOptions {
 export interface PcmCapture {
   /** The rate of the chunks. */
   readonly sampleRate: number;
+  /** Stops sending audio until `resume()`; resolves once what was captured before the pause has been delivered. */
+  pause(): Promise<void>;
+  resume(): void;
   /** Delivers what is left as a last (shorter) chunk, then stops listening and closes the audio context. */
   stop(): Promise<void>;
   /** Stops at once, dropping what is left. */
@@ -68,6 +71,8 @@ export async function capturePcm(
   };
   return {
     sampleRate: rate,
+    pause: () => (open && context.state === 'running' ? capture.pause() : Promise.resolve()),
+    resume: () => void (open && capture.resume()),
     async stop() {
       if (!open) return;
       if (context.state === 'running') await capture.stop();

@@ -167,7 +167,7 @@ export interface SpeechTranscript {
   readonly language_code?: string;
 }
 
-export type TranscriptionStatus = 'idle' | 'connecting' | 'transcribing' | 'done' | 'error';
+export type TranscriptionStatus = 'idle' | 'connecting' | 'transcribing' | 'paused' | 'done' | 'error';
 
 export type TranscriptionErrorCode = 'network' | 'auth' | 'quota' | 'invalid-request' | 'too-large' | 'session';
 
@@ -217,6 +217,13 @@ export interface TranscriberApi extends ReadableStore<TranscriptionSnapshot> {
   start(stream: MediaStream): Promise<void>;
   /** Realtime, manual commit: commits what was heard since the last commit. */
   commit(): void;
+  /**
+   * Realtime: stops listening until `resume()` (what is said meanwhile is not sent), e.g. while the recorder is
+   * paused. With VAD what was heard so far is committed; the text is kept. Resolves once that audio has gone out.
+   */
+  pause(): Promise<void>;
+  /** Realtime: listens again after `pause()`. */
+  resume(): void;
   /** Realtime: commits the rest and closes. */
   stop(): Promise<void>;
   /** Back to idle, forgetting the text. */

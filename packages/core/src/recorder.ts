@@ -295,7 +295,7 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     const take = this.#take;
     if (!take || take.finishing || this.getSnapshot().status !== 'recording') return;
     take.mediaRecorder?.pause();
-    take.capture?.pause();
+    void take.capture?.pause();
     take.elapsed = this.getDuration();
     take.runStart = null;
     this.#clearTimers(take);

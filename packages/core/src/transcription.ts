@@ -117,6 +117,8 @@ abstract class TranscriberBase extends Store<TranscriptionSnapshot> implements T
   abstract transcribe(take: Blob): Promise<SpeechTranscript>;
   abstract start(stream: MediaStream): Promise<void>;
   abstract commit(): void;
+  abstract pause(): Promise<void>;
+  abstract resume(): void;
   abstract stop(): Promise<void>;
   protected abstract halt(): void;
 
@@ -205,6 +207,10 @@ export class BatchTranscriber extends TranscriberBase {
 
   commit(): void {}
 
+  async pause(): Promise<void> {}
+
+  resume(): void {}
+
   async stop(): Promise<void> {}
 
   protected halt() {
@@ -264,6 +270,8 @@ export class RealtimeTranscriber extends TranscriberBase {
   /** The first chunk of a resumed session carries the end of the text so far. */
   #sendContext = false;
   #stopping = false;
+  /** Paused: the capture sends nothing, and a session that ends is resumed only on resume() (or to commit on stop()). */
+  #paused = false;
   #fatal: TranscriptionFailure | null = null;
   #pair: 'plain' | 'stamped' | null = null;
   #onCommitted: (() => void) | null = null;
@@ -300,6 +308,7 @@ export class RealtimeTranscriber extends TranscriberBase {
         return;
       }
       this.#capture = capture;
+      if (this.#paused) void capture.pause();
     } catch (error) {
       if (error instanceof TranscriptionFailure) throw error;
       if (generation !== this.#generation) return;
@@ -329,9 +338,31 @@ export class RealtimeTranscriber extends TranscriberBase {
     }
   }
 
+  async pause(): Promise<void> {
+    const { status } = this.getSnapshot();
+    if (status !== 'connecting' && status !== 'transcribing') return;
+    const generation = this.#generation;
+    this.#paused = true;
+    this.update({ status: 'paused' });
+    // What was said up to now is still on its way from the microphone (up to a chunk): let it arrive, then commit it.
+    await this.#capture?.pause();
+    if (generation !== this.#generation || !this.#paused) return;
+    if (this.options.commitStrategy !== 'manual' && this.#uncommittedSamples > 0) this.commit();
+  }
+
+  resume(): void {
+    if (this.getSnapshot().status !== 'paused') return;
+    this.#paused = false;
+    this.#capture?.resume();
+    this.update({ status: this.#live ? 'transcribing' : 'connecting' });
+    // The session ended while paused (an idle service may close it): a new one, with a fresh token.
+    if (!this.#connection) void this.#connect(this.#generation);
+  }
+
   async stop(): Promise<void> {
     const generation = this.#generation;
-    if (this.getSnapshot().status !== 'connecting' && this.getSnapshot().status !== 'transcribing') return;
+    const { status } = this.getSnapshot();
+    if (status !== 'connecting' && status !== 'transcribing' && status !== 'paused') return;
     this.#stopping = true;
     await this.#capture?.stop();
     this.#capture = null;
@@ -346,6 +377,9 @@ export class RealtimeTranscriber extends TranscriberBase {
         this.#onCommitted = resolve;
         setTimeout(resolve, FINAL_COMMIT_MS);
       });
+      // Paused with no session (it ended meanwhile): one more, for the commit.
+      if (this.#paused && !this.#connection) void this.#connect(generation);
+      this.#paused = false;
       this.commit();
       await committed;
       this.#onCommitted = null;
@@ -365,6 +399,7 @@ export class RealtimeTranscriber extends TranscriberBase {
   protected halt() {
     this.#generation++;
     this.#stopping = false;
+    this.#paused = false;
     this.#live = false;
     this.#capture?.close();
     this.#capture = null;
@@ -445,7 +480,9 @@ export class RealtimeTranscriber extends TranscriberBase {
         this.#failedConnections = 0;
         this.#sessions++;
         this.#sendContext = this.#sessions > 1;
-        if (!this.#stopping || this.#uncommittedSamples) this.update({ status: 'transcribing' });
+        if (!this.#stopping || this.#uncommittedSamples) {
+          this.update({ status: this.#paused ? 'paused' : 'transcribing' });
+        }
         // Audio spoken while (re)connecting, and what the last session did not commit.
         for (const chunk of this.#uncommitted) this.#send(chunk);
         if (this.#stopping && this.#uncommittedSamples) this.commit();
@@ -511,6 +548,8 @@ export class RealtimeTranscriber extends TranscriberBase {
       this.#onCommitted?.();
       return settle();
     }
+    // Nothing to send while paused: resume() opens the next session.
+    if (this.#paused) return settle();
     // Resume: keep the committed text, drop the partial (its audio is resent), new token.
     this.update({ status: 'connecting', partial: '' });
     const delay = 200 * this.#failedConnections;

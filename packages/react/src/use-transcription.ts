@@ -25,6 +25,10 @@ export interface TranscriptionState {
   start(stream: MediaStream): Promise<void>;
   /** Realtime with `commitStrategy: 'manual'`: commits what was said since the last commit. */
   commit(): void;
+  /** Realtime: stops listening until `resume()` (e.g. while the recorder is paused); the text is kept. */
+  pause(): Promise<void>;
+  /** Realtime: listens again after `pause()`. */
+  resume(): void;
   /** Realtime: commits the rest and closes. */
   stop(): Promise<void>;
   /** Back to idle, forgetting the text. */
@@ -66,6 +70,8 @@ export function useTranscription(options: UseTranscriptionOptions): Transcriptio
     transcribe: useCallback((take: Blob) => transcriber.transcribe(take), [transcriber]),
     start: useCallback((stream: MediaStream) => transcriber.start(stream), [transcriber]),
     commit: useCallback(() => transcriber.commit(), [transcriber]),
+    pause: useCallback(() => transcriber.pause(), [transcriber]),
+    resume: useCallback(() => transcriber.resume(), [transcriber]),
     stop: useCallback(() => transcriber.stop(), [transcriber]),
     reset: useCallback(() => transcriber.reset(), [transcriber]),
   };

@@ -26,8 +26,12 @@ class ElevenkitCapture extends AudioWorkletProcessor {
     this.mono = new Float32Array(128);
     this.port.onmessage = (event) => {
       const m = event.data;
-      if (m === 'pause') this.recording = false;
-      else if (m === 'resume') this.recording = true;
+      if (m === 'pause') {
+        // What was heard before the pause goes out now (a transcriber commits it), then the pause is confirmed.
+        this.recording = false;
+        this.send();
+        this.port.postMessage({ type: 'paused', total: this.total });
+      } else if (m === 'resume') this.recording = true;
       else if (m === 'stop') this.finish('stopped');
       else if (m && m.type === 'max') this.max = m.samples > 0 ? m.samples : Infinity;
     };
@@ -87,6 +91,8 @@ export type CaptureMessage =
   | { type: 'chunk'; samples: Int16Array }
   /** `maxSamples` reached (the last chunk came before). */
   | { type: 'full'; total: number }
+  /** After `pause`: everything captured before it has been sent (handled by CaptureNode.pause, not passed on). */
+  | { type: 'paused'; total: number }
   /** After `stop`: everything has been sent. */
   | { type: 'stopped'; total: number }
   /** The processor threw (it stops there). */
@@ -117,12 +123,17 @@ export class CaptureNode {
   /** The sample count once the worklet has sent everything ('full' or 'stopped'). */
   #ended: number | null = null;
   #onEnded: ((total: number) => void) | null = null;
+  #onPaused: (() => void)[] = [];
 
   private constructor(node: AudioWorkletNode, sampleRate: number, onMessage: (message: CaptureMessage) => void) {
     this.node = node;
     this.sampleRate = sampleRate;
     node.port.onmessage = (event: MessageEvent<CaptureMessage>) => {
       const message = event.data;
+      if (message.type === 'paused') {
+        for (const resolve of this.#onPaused.splice(0)) resolve();
+        return;
+      }
       if (message.type !== 'chunk') {
         this.#ended = message.total;
         this.#onEnded?.(message.total);
@@ -150,8 +161,17 @@ export class CaptureNode {
     return capture;
   }
 
-  pause() {
-    this.node.port.postMessage('pause');
+  /** Stops keeping audio; resolves once every chunk captured before the pause has arrived. */
+  pause(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      // A closed context never answers: then what arrived is all there is.
+      const timer = setTimeout(resolve, STOP_WAIT_MS);
+      this.#onPaused.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.node.port.postMessage('pause');
+    });
   }
 
   resume() {

@@ -235,6 +235,16 @@ describe('the capture worklet', () => {
     expect(capture.messages.filter((m) => m.type === 'chunk').every((m) => m.samples!.length <= 100)).toBe(true);
   });
 
+  it('on pause, sends what it holds and then confirms, so a transcriber can commit up to the pause', () => {
+    const capture = captureProcessor({ targetRate: 48000, chunkSamples: 1000 });
+    capture.feed(0, 3); // 384 samples: less than a chunk, still held
+    expect(capture.messages).toEqual([]);
+    capture.send('pause');
+    expect(capture.messages.map((m) => m.type)).toEqual(['chunk', 'paused']);
+    expect(capture.samples()).toEqual(Array.from({ length: 384 }, (_, i) => i));
+    expect(capture.messages[1]).toEqual({ type: 'paused', total: 384 });
+  });
+
   it('stops on the exact sample of the maximum duration', () => {
     const capture = captureProcessor({ targetRate: 16000, chunkSamples: 4096, maxSamples: 1000 });
     capture.feed(0, 100);

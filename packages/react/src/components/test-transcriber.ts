@@ -51,6 +51,16 @@ export class TestTranscriber extends Store<TranscriptionSnapshot> implements Tra
 
   commit = () => void this.calls.push('commit');
 
+  pause = async () => {
+    this.calls.push('pause');
+    this.update({ status: 'paused' });
+  };
+
+  resume = () => {
+    this.calls.push('resume');
+    this.update({ status: 'transcribing' });
+  };
+
   stop = async () => {
     this.calls.push('stop');
     const { partial, committed } = this.getSnapshot();
