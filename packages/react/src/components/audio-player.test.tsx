@@ -178,6 +178,19 @@ describe('AudioPlayer', () => {
     expect(bar.style.getPropertyValue('--ek-buffered')).toBe('1');
   });
 
+  it('duration: estimated while the audio streams in, exact once it has all arrived', () => {
+    const player = new TestPlayer({ status: 'loading' });
+    const page = render(<Player player={player} />);
+    const duration = page.querySelector<HTMLElement>('.ek-duration')!;
+    expect([duration.dataset.state, duration.textContent]).toEqual(['unknown', '--:--']);
+    act(() => player.set({ status: 'playing', buffered: 2, estimatedDuration: 8.4 }));
+    // "~0:08" on screen, "about 0:08" for a screen reader.
+    expect([duration.dataset.state, duration.textContent]).toEqual(['estimated', '~about 0:08']);
+    expect(duration.querySelector('[aria-hidden="true"]')?.textContent).toBe('~');
+    act(() => player.set({ buffered: 7.9, estimatedDuration: 7.9, duration: 7.9, complete: true }));
+    expect([duration.dataset.state, duration.textContent]).toEqual(['known', '0:07']);
+  });
+
   it('scrub bar: disabled with nothing loaded', () => {
     const page = render(<Player player={new TestPlayer({ status: 'loading' })} />);
     expect(byLabel<HTMLInputElement>(page, 'Seek').disabled).toBe(true);

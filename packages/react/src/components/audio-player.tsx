@@ -9,6 +9,7 @@ import { requestPlayerFrame, usePlayerFrame } from './frame-clock.ts';
 import { DownloadIcon, MutedIcon, PauseIcon, PlayIcon, ReplayIcon, SpinnerIcon, VolumeIcon } from './icons.tsx';
 import { PlayerContext, useResolvedPlayer, usePlayerSelector } from './player-context.ts';
 import { AudioPlayerScrubBar } from './scrub-bar.tsx';
+import { visuallyHidden } from './visually-hidden.ts';
 
 // ---- Root ------------------------------------------------------------------------------------------------------
 
@@ -171,27 +172,45 @@ export function AudioPlayerTime({ player: playerProp, format = formatTime, ...re
 export interface AudioPlayerDurationProps extends Omit<ComponentPropsWithoutRef<'span'>, 'children'> {
   player?: SpeechPlayerApi;
   format?: (seconds: number) => string;
-  /** Shown until the whole audio has arrived (default "--:--"). */
+  /** While streaming, show the length estimated from the text so far as "~0:12" (default true). */
+  estimate?: boolean;
+  /** Shown while the length is not known, nor estimated (default "--:--"). */
   unknown?: ReactNode;
 }
 
-/** The total length, once the whole audio has arrived. `data-state` is `known` or `unknown`. */
+/**
+ * The total length: "~0:12" while the audio streams in (estimated from the text so far), exact once all of it has
+ * arrived. `data-state` is `known`, `estimated` or `unknown`.
+ */
 export function AudioPlayerDuration({
   player: playerProp,
   format = formatTime,
+  estimate = true,
   unknown = '--:--',
   ...rest
 }: AudioPlayerDurationProps) {
   const player = useResolvedPlayer(playerProp, 'AudioPlayer.Duration');
   const duration = usePlayerSelector(player, (s) => s.duration);
-  const known = duration !== null && Number.isFinite(duration);
+  const estimated = usePlayerSelector(player, (s) => (estimate ? s.estimatedDuration : null));
+  const state =
+    duration !== null && Number.isFinite(duration)
+      ? 'known'
+      : estimated !== null && Number.isFinite(estimated) && estimated > 0
+        ? 'estimated'
+        : 'unknown';
   return (
-    <span
-      {...rest}
-      className={classNames('ek-time', 'ek-duration', rest.className)}
-      data-state={known ? 'known' : 'unknown'}
-    >
-      {known ? format(duration) : unknown}
+    <span {...rest} className={classNames('ek-time', 'ek-duration', rest.className)} data-state={state}>
+      {state === 'known' ? (
+        format(duration!)
+      ) : state === 'estimated' ? (
+        <>
+          <span aria-hidden="true">~</span>
+          <span style={visuallyHidden}>about </span>
+          {format(estimated!)}
+        </>
+      ) : (
+        unknown
+      )}
     </span>
   );
 }
