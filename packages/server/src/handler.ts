@@ -154,7 +154,8 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
   /** CORS for an allowed cross-origin caller. `'*'` means any page, but never with the user's cookies. */
   const corsHeaders = (origin: string | null): Record<string, string> => {
     if (!origin) return {};
-    const expose = { 'access-control-expose-headers': 'Retry-After' };
+    // Readable from script: when to retry, and ElevenLabs' id of a text-to-speech request (for a support ticket).
+    const expose = { 'access-control-expose-headers': 'Retry-After, request-id' };
     return options.allowedOrigins === '*'
       ? { 'access-control-allow-origin': '*', ...expose }
       : {

@@ -387,11 +387,11 @@ describe('CORS and the Origin check', () => {
     expect(real.status).toBe(200);
     expect(real.headers.get('access-control-allow-origin')).toBe('https://app.example');
     expect(real.headers.get('vary')).toBe('Origin');
-    // Errors carry CORS too, so the page can read them, and Retry-After is readable from script.
+    // Errors carry CORS too, so the page can read them, and Retry-After (and a speech request's id) from script.
     const error = await call(`${base}/signed-url`, { headers: { origin: 'https://app.example' } });
     expect(error.status).toBe(400);
     expect(error.headers.get('access-control-allow-origin')).toBe('https://app.example');
-    expect(error.headers.get('access-control-expose-headers')).toBe('Retry-After');
+    expect(error.headers.get('access-control-expose-headers')).toBe('Retry-After, request-id');
   });
 
   it('preflight from any other origin: 403 without CORS headers, so the browser never sends the request', async () => {
