@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { planSpeech, recognize, renderSpeech, synthesize, toWav } from './speech.ts';
+import { planSpeech, recognize, recognizeTimed, renderSpeech, synthesize, toWav } from './speech.ts';
 import { decodeAlaw, decodeMulaw, encodeAlaw, encodeMulaw, floatToPcm16, pcm16ToFloat, resampleLinear } from './pcm.ts';
 
 // Deterministic noise so a failure can be replayed.
@@ -178,6 +178,31 @@ describe('recognize', () => {
         x = glitch(x, atMs, ms, insert);
       expect(recognize(padded(x, rate), rate), insert ? 'inserted' : 'lost').toMatchObject({ recognized: true, text });
     }
+  });
+
+  it('reads through runs of digital silence a busy capture inserts, even several in a row, at 48 kHz resampled', () => {
+    const text = 'hello world';
+    const s = synthesize(text, 48000);
+    // Three runs of 9 ms of zeros close together (the decoder alone follows one, not three), then 48 → 16 kHz and
+    // 16-bit, as a capture worklet delivers it.
+    const cuts = [200, 330, 610];
+    const n = Math.round(0.009 * 48000);
+    const x = new Float32Array(s.samples.length + cuts.length * n);
+    let from = 0;
+    cuts.forEach((ms, i) => {
+      const at = Math.round(ms * 48);
+      x.set(s.samples.subarray(from, at), from + i * n);
+      from = at;
+    });
+    x.set(s.samples.subarray(from), from + cuts.length * n);
+    const at16k = Float32Array.from(
+      resampleLinear(padded(x, 48000), 48000, 16000),
+      (v) => Math.round(v * 32768) / 32768,
+    );
+    const heard = recognizeTimed(at16k, 16000);
+    expect(heard).toMatchObject({ recognized: true, text });
+    // Character times are on the audio as it came: the last one ends where the speech (and the three runs) end.
+    expect(heard.characters.at(-1)!.endMs).toBeCloseTo(200 + s.durationMs + 27, -1);
   });
 
   it('decodes any speed between 0.7 and 1.2 without being told', () => {

@@ -9,7 +9,8 @@
 // by @elevenlabs/client's worklet at 16 kHz PCM and 8 kHz μ-law (112 captures): every utterance decoded,
 // mean purity ≥ 0.995, worst slot 0.87, edge contrast ≥ 0.89; espeak speech, beeps and noise are all
 // rejected. AGC lifts the level by up to 6 dB at first (peaks reach 1.0) and then drifts down, hence the
-// relative thresholds below; under load Chromium now and then inserts ~10 ms of silence.
+// relative thresholds below; under load Chromium now and then inserts ~10 ms of silence (the decoder follows one such
+// shift, and when several defeat it, it reads the audio again without them).
 
 export interface Alignment {
   chars: string[];
@@ -479,6 +480,61 @@ export function recognize(samples: Float32Array, sampleRate: number): Recognitio
  * decoder found the slot edges (so within a few ms of the alignment text to speech reported for it).
  */
 export function recognizeTimed(samples: Float32Array, sampleRate: number): TimedRecognition {
+  const heard = decode(samples, sampleRate);
+  if (heard.recognized) return heard;
+  // A browser's capture on a busy machine inserts runs of digital silence (~9 ms each) into the sound, and a few of
+  // them shift the slots beyond what the decoder follows. Only when the audio as it came cannot be read: without them.
+  const { samples: mended, cuts } = withoutUnderruns(samples, sampleRate);
+  if (!cuts.length) return heard;
+  const again = decode(mended, sampleRate);
+  if (!again.recognized) return heard;
+  // Times back on the audio as it came: add the runs cut before each point.
+  const back = (ms: number) => {
+    const at = (ms * sampleRate) / 1000;
+    return ms + (cuts.reduce((sum, cut) => (cut.at <= at ? sum + cut.length : sum), 0) * 1000) / sampleRate;
+  };
+  const characters = again.characters.map((c) => ({ ...c, startMs: back(c.startMs), endMs: back(c.endMs) }));
+  return { ...again, characters };
+}
+
+const UNDERRUN_LEVEL = 1e-3; // digital silence, give or take a resampler's ringing at its edges (−60 dBFS)
+const UNDERRUN_MIN_MS = 2;
+const UNDERRUN_MAX_MS = 60;
+
+/**
+ * The samples without runs of digital silence (2–60 ms) inside the sound, and where each was cut (`at`: sample
+ * index in the result). A pause in speech is longer and never digitally silent after a microphone's processing.
+ */
+function withoutUnderruns(samples: Float32Array, sampleRate: number) {
+  const min = (UNDERRUN_MIN_MS * sampleRate) / 1000;
+  const max = (UNDERRUN_MAX_MS * sampleRate) / 1000;
+  const out = new Float32Array(samples.length);
+  const cuts: { at: number; length: number }[] = [];
+  let length = 0;
+  let run = 0;
+  let heardSound = false;
+  for (let i = 0; i <= samples.length; i++) {
+    if (i < samples.length && Math.abs(samples[i] ?? 0) < UNDERRUN_LEVEL) {
+      run++;
+      continue;
+    }
+    if (heardSound && i < samples.length && run >= min && run <= max) {
+      cuts.push({ at: length, length: run });
+    } else {
+      out.set(samples.subarray(i - run, i), length);
+      length += run;
+    }
+    run = 0;
+    if (i < samples.length) {
+      out[length++] = samples[i] ?? 0;
+      heardSound = true;
+    }
+  }
+  return { samples: out.subarray(0, length), cuts };
+}
+
+/** One decoding pass over the audio as it is. */
+function decode(samples: Float32Array, sampleRate: number): TimedRecognition {
   if (!(sampleRate >= 6000) || samples.length < (sampleRate * MIN_SLOT_MS) / 1000) return NOT_RECOGNIZED;
   const an = new Analysis(samples, sampleRate);
   if (an.peak < 1e-7) return NOT_RECOGNIZED;
