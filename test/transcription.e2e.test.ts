@@ -40,11 +40,8 @@ afterEach(async () => {
   browser = undefined;
 });
 
-/**
- * A fake microphone: silence (long enough that a browser just launched has settled: Chromium's capture drops audio
- * while it is still busy starting up), then each phrase in the emulator's voice with `gapMs` of silence after it.
- */
-function micSaying(phrases: string[], { leadMs = 1500, gapMs = 2500 } = {}) {
+/** A fake microphone: silence, then each phrase in the emulator's voice with `gapMs` of silence after it. */
+function micSaying(phrases: string[], { leadMs = 800, gapMs = 2500 } = {}) {
   const parts = phrases.map((phrase) => synthesize(phrase, RATE).samples);
   const gap = Math.round((gapMs * RATE) / 1000);
   const all = new Float32Array(parts.reduce((sum, part) => sum + part.length + gap, 0));
@@ -178,7 +175,7 @@ describe('realtime transcription', SPEECH_RETRY, () => {
 
   it('a dropped socket is resumed with a fresh token, and no word is lost or doubled', async () => {
     // The first session is cut (no close frame) after the first phrase, before the second.
-    await injectFaults({ drop_after_ms: 4200 });
+    await injectFaults({ drop_after_ms: 3500 });
     const before = (await sttRecords()).length;
     const page = await openWithMic(['before the drop', 'after the drop'], { gapMs: 2500 });
     await startRealtime(page);
@@ -195,12 +192,33 @@ describe('realtime transcription', SPEECH_RETRY, () => {
   });
 
   it('a session ended by the service (session time limit) is resumed too', async () => {
-    await injectFaults({ error_after_ms: 3700, error_type: 'session_time_limit_exceeded' });
+    await injectFaults({ error_after_ms: 3000, error_type: 'session_time_limit_exceeded' });
     const page = await openWithMic(['one more time', 'still here']);
     await startRealtime(page);
     await waitFor(page, 's.committed.length >= 2', 40_000);
     await stop(page);
     expect((await snapshot(page)).text).toBe('one more time still here');
+    expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(2);
+  });
+
+  it('paused: a session the service ends meanwhile is reopened on resume, not before; the text is kept', async () => {
+    // The service ends the first session (session time limit) about 2.5 s after the first phrase, while paused.
+    await injectFaults({ error_after_ms: 4500, error_type: 'session_time_limit_exceeded' });
+    const before = (await sttRecords()).length;
+    const page = await openWithMic(['before the pause', 'after the pause'], { gapMs: 4500 });
+    await startRealtime(page);
+    await waitFor(page, "(s.text + ' ' + s.partial).trim() === 'before the pause'");
+    await page.evaluate(() => (window as unknown as { transcriber: { pause(): Promise<void> } }).transcriber.pause());
+    await waitFor(page, "s.text === 'before the pause'");
+    const first = async () => ((await sttRecords())[before] as { status: string } | undefined)?.status;
+    await expect.poll(first, { timeout: 10_000 }).not.toBe('in-progress');
+    // Ended while paused: still paused, and no new token until resume.
+    expect((await snapshot(page)).status).toBe('paused');
+    expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(1);
+    await page.evaluate(() => (window as unknown as { transcriber: { resume(): void } }).transcriber.resume());
+    await waitFor(page, 's.committed.length >= 2', 30_000);
+    await stop(page);
+    expect((await snapshot(page)).text).toBe('before the pause after the pause');
     expect(await page.evaluate(() => (window as unknown as { tokens(): number }).tokens())).toBe(2);
   });
 
@@ -358,7 +376,7 @@ describe('batch transcription', () => {
 
 describe('the demo page (demo/transcribe.html)', SPEECH_RETRY, () => {
   const openDemo = async (phrases: string[]) => {
-    browser = await launchBrowser({ micWav: micSaying(phrases) });
+    browser = await launchBrowser({ micWav: micSaying(phrases, { leadMs: 600, gapMs: 2500 }) });
     return browser.open(new URL('transcribe.html', demo.url).href);
   };
 
@@ -427,7 +445,7 @@ describe('the recorder demo page (demo/recorder.html)', SPEECH_RETRY, () => {
 
   it('shows the words live while recording, transcribes the take after, and offers dictation', async () => {
     const phrase = 'pick up the keys';
-    browser = await launchBrowser({ micWav: micSaying([phrase]) });
+    browser = await launchBrowser({ micWav: micSaying([phrase], { leadMs: 600, gapMs: 2500 }) });
     const page = await browser.open(new URL('recorder.html', demo.url).href);
     await page.getByRole('button', { name: 'Record', exact: true }).click();
     await page.getByTestId('recorder-live').getByText(phrase, { exact: true }).waitFor({ timeout: 20_000 });
