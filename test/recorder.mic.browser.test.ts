@@ -9,7 +9,7 @@ import {
   type MediaDevicesSnapshot,
   type RecorderOptions,
 } from '../packages/core/src/index.ts';
-import { planSpeech } from '../packages/emulator/src/speech.ts';
+import { planSpeech, withoutUnderruns } from '../packages/emulator/src/speech.ts';
 import { MIC_LEAD_MS, MIC_TEXT } from './microphone.ts';
 import { gaps, heard, trim } from './player-helpers.ts';
 import { SPEECH_RETRY } from './support/speech-retry.ts';
@@ -80,37 +80,6 @@ async function decode(blob: Blob, rate: number) {
 /** Seconds of sound (from the first to the last sample above the threshold). */
 const soundSeconds = (samples: Float32Array, rate: number) => trim(samples, 0.01).length / rate;
 
-/**
- * The samples without the short runs of digital silence Chromium's capture inserts now and then on a busy machine
- * (its MediaStream source outputs zeros while its buffer is empty, then plays on: about 9 ms each, seen with the
- * fake microphone and with streams from another AudioContext alike). A pause can never look like that: it leaves
- * out what was said while paused and adds nothing (the capture worklet's unit tests show it sample by sample).
- */
-function withoutUnderruns(samples: Float32Array, rate: number, maxMs = 30): Float32Array {
-  const out = new Float32Array(samples.length);
-  let length = 0;
-  let run = 0;
-  let heardSound = false;
-  for (let i = 0; i <= samples.length; i++) {
-    const quiet = i < samples.length && Math.abs(samples[i]!) < 1e-4;
-    if (quiet) {
-      run++;
-      continue;
-    }
-    // A run inside the sound and short enough is an underrun: drop it. Others are real silence: keep them.
-    if (!(heardSound && i < samples.length && run >= (3 * rate) / 1000 && run <= (maxMs * rate) / 1000)) {
-      out.set(samples.subarray(i - run, i), length);
-      length += run;
-    }
-    run = 0;
-    if (i < samples.length) {
-      out[length++] = samples[i]!;
-      heardSound = true;
-    }
-  }
-  return out.subarray(0, length);
-}
-
 /** The duration a media element reports for a Blob (Infinity for a WebM without one in its header). */
 async function mediaDuration(blob: Blob) {
   const audio = new Audio(URL.createObjectURL(blob));
@@ -145,7 +114,7 @@ describe('a take from the microphone', () => {
       const { samples, duration, rate } = await decode(take!.blob, 16000);
       expect(rate).toBe(16000);
       expect(duration).toBeCloseTo(take!.duration, 3);
-      expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
+      expect(heard(withoutUnderruns(samples, rate).samples, rate)).toBe(MIC_TEXT);
       // Resampled at the right ratio: the speech lasts as long as it was said.
       expect(soundSeconds(samples, rate)).toBeCloseTo(SPEECH_SECONDS, 1);
     },
@@ -159,7 +128,7 @@ describe('a take from the microphone', () => {
     const take = (await rec.stop())!;
     expect(take.mimeType).toMatch(/^audio\/webm;codecs=opus/);
     const { samples, duration, rate } = await decode(take.blob, 48000);
-    expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
+    expect(heard(withoutUnderruns(samples, rate).samples, rate)).toBe(MIC_TEXT);
     expect(soundSeconds(samples, rate)).toBeCloseTo(SPEECH_SECONDS, 1);
     // The take's duration is the audio clock's; the encoder can come out a frame or a few short of it.
     expect(Math.abs(duration - take.duration)).toBeLessThan(0.25);
@@ -176,7 +145,7 @@ describe('a take from the microphone', () => {
     const take = (await rec.stop())!;
     expect(take.mimeType).toMatch(/^audio\/mp4/);
     const { samples, rate } = await decode(take.blob, 48000);
-    expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
+    expect(heard(withoutUnderruns(samples, rate).samples, rate)).toBe(MIC_TEXT);
     expect(Number.isFinite(await mediaDuration(take.blob))).toBe(true);
   });
 });
@@ -304,7 +273,7 @@ describe('pause and resume', () => {
       // No silence but the browser's own capture hiccups (see withoutUnderruns).
       expect(gaps(samples, rate).filter(([, seconds]) => seconds > 0.03)).toEqual([]);
       // Nothing twice: the tone in the take is shorter than the tone by the time paused (give or take the timers).
-      const toneSeconds = soundSeconds(withoutUnderruns(samples, rate), rate);
+      const toneSeconds = soundSeconds(withoutUnderruns(samples, rate).samples, rate);
       expect(toneSeconds).toBeLessThan(3 - pausedFor + 0.2);
       expect(toneSeconds).toBeGreaterThan(3 - pausedFor - 0.4);
     },
@@ -322,7 +291,7 @@ describe('stopping by itself', () => {
       const snapshot = await until(rec, (s) => s.status === 'stopped', 'the silence stop');
       expect(snapshot.stopReason).toBe('silence');
       const { samples, rate } = await decode(snapshot.take!.blob, 16000);
-      expect(heard(withoutUnderruns(samples, rate), rate)).toBe(MIC_TEXT);
+      expect(heard(withoutUnderruns(samples, rate).samples, rate)).toBe(MIC_TEXT);
       const spoken = MIC_LEAD_MS / 1000 + SPEECH_SECONDS;
       expect(snapshot.take!.duration).toBeGreaterThan(spoken + silence.seconds - 0.1);
       expect(snapshot.take!.duration).toBeLessThan(spoken + silence.seconds + 1.5);
@@ -538,7 +507,7 @@ describe('microphones', () => {
     await recorded(rec, rec.getDuration() + MIC_LEAD_MS / 1000 + SPEECH_SECONDS + 0.4);
     const take = (await rec.stop())!;
     const { samples } = await decode(take.blob, 16000);
-    expect(heard(withoutUnderruns(samples, 16000), 16000)).toBe(MIC_TEXT);
+    expect(heard(withoutUnderruns(samples, 16000).samples, 16000)).toBe(MIC_TEXT);
   });
 
   it.each(formats)('%s: switching between two streams keeps both parts in one take, in order', async (_, format) => {
