@@ -3,7 +3,7 @@
 // emulator Storybook's dev server mounts. Not a library export.
 /// <reference types="vite/client" />
 import '../packages/react/src/styles.css';
-import { capturePcm, type TranscriptionOptions } from '@elevenkit/core';
+import { capturePcm, type PcmCapture, type TranscriptionOptions } from '@elevenkit/core';
 import { EMULATOR_KEY, VOICES } from './PlayerStorySupport.tsx';
 
 const RATE = 16_000;
@@ -24,33 +24,25 @@ async function speech(text: string): Promise<Float32Array> {
  * A microphone someone speaks into on cue: a stream that is silent until `say(text)` plays the emulator's voice into
  * it (the emulator recognises its own voice exactly). `say` resolves once a listener in another audio context, as a
  * transcriber is, has heard the words end (and 200 ms of silence): what was said has reached whoever listens.
- * Stopping the track ends it.
+ * `play` does not wait for that (nor start the listener). Stopping the track ends it.
  */
-export async function speaker(): Promise<{ stream: MediaStream; say(text: string, delayMs?: number): Promise<void> }> {
+export async function speaker() {
   const context = new AudioContext();
   const destination = context.createMediaStreamDestination();
-  let heard = 0; // samples at 16 kHz
-  let lastSound = -1;
-  const onHeard = new Set<() => void>();
-  const listener = await capturePcm(destination.stream, (chunk) => {
-    chunk.forEach((v, i) => {
-      if (Math.abs(v) > 300) lastSound = heard + i;
-    });
-    heard += chunk.length;
-    for (const check of [...onHeard]) check();
-  });
   const [track] = destination.stream.getAudioTracks();
+  let listener: PcmCapture | null = null;
   // Closing the context with the track, as releasing a microphone would.
   const stop = track!.stop.bind(track);
   track!.stop = () => {
     stop();
-    listener.close();
+    listener?.close();
     void context.close();
   };
   if (context.state === 'suspended') await context.resume();
-  const say = async (text: string, delayMs = 0) => {
+
+  /** Plays `text` after `delayMs`; resolves when it has been played. */
+  const play = async (text: string, delayMs = 0) => {
     const samples = await speech(text);
-    const since = heard;
     const buffer = context.createBuffer(1, samples.length, RATE);
     buffer.copyToChannel(samples as Float32Array<ArrayBuffer>, 0);
     const source = context.createBufferSource();
@@ -59,6 +51,21 @@ export async function speaker(): Promise<{ stream: MediaStream; say(text: string
     const ended = new Promise((resolve) => (source.onended = resolve));
     source.start(context.currentTime + delayMs / 1000);
     await ended;
+  };
+
+  let heard = 0; // samples at 16 kHz
+  let lastSound = -1;
+  const onHeard = new Set<() => void>();
+  const say = async (text: string) => {
+    listener ??= await capturePcm(destination.stream, (chunk) => {
+      chunk.forEach((v, i) => {
+        if (Math.abs(v) > 300) lastSound = heard + i;
+      });
+      heard += chunk.length;
+      for (const check of [...onHeard]) check();
+    });
+    const since = heard;
+    await play(text);
     await new Promise<void>((resolve) => {
       const check = () => {
         if (lastSound < since || heard - lastSound < RATE / 5) return;
@@ -68,13 +75,13 @@ export async function speaker(): Promise<{ stream: MediaStream; say(text: string
       onHeard.add(check);
     });
   };
-  return { stream: destination.stream, say };
+  return { stream: destination.stream, play, say };
 }
 
 /** A stream that stays silent for `leadMs`, says `text` in the emulator's voice, then stays silent. */
 export async function speakingStream(text: string, { leadMs = 400 } = {}): Promise<MediaStream> {
-  const { stream, say } = await speaker();
-  void say(text, leadMs);
+  const { stream, play } = await speaker();
+  void play(text, leadMs);
   return stream;
 }
 
