@@ -29,7 +29,8 @@ const config: StorybookConfig = {
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   typescript: { reactDocgen: 'react-docgen-typescript' },
   viteFinal: (viteConfig) => {
-    const emulator = elevenlabsEmulator({ log: () => {} });
+    // Quiet while browsing stories; under Vitest its warnings (and unrecognised speech) go to the test output.
+    const emulator = elevenlabsEmulator(process.env.VITEST ? {} : { log: () => {} });
     return mergeConfig(viteConfig, { plugins: [emulator, emulatorWebSocketInMiddlewareMode(emulator)] });
   },
 };

@@ -35,6 +35,7 @@ function DictationField({ said, microphone, tokens, ...props }: StoryArgs & Part
   );
 }
 
+// Stories that have the emulator recognise speech captured in the page are tagged `speech` (see vite.config.ts).
 const meta = {
   title: 'Recorder/SpeechInput',
   component: DictationField,
@@ -81,6 +82,7 @@ export const Idle: Story = {
  * they land after what was typed.
  */
 export const Dictating: Story = {
+  tags: ['speech'],
   args: { defaultValue: 'Note:' },
   play: async ({ canvas, args, canvasElement }) => {
     const field = canvas.getByRole('textbox', { name: 'Message' });
@@ -99,6 +101,7 @@ export const Dictating: Story = {
 
 /** Esc cancels: the field is put back as it was before dictation began. */
 export const CancelledWithEscape: Story = {
+  tags: ['speech'],
   args: { defaultValue: 'Keep this.', said: 'throw this away' },
   play: async ({ canvas, canvasElement }) => {
     const field = canvas.getByRole('textbox', { name: 'Message' });
@@ -113,6 +116,7 @@ export const CancelledWithEscape: Story = {
 
 /** From the keyboard: Ctrl+Shift+Space in the field starts and stops dictation. */
 export const Keyboard: Story = {
+  tags: ['speech'],
   args: { said: 'no mouse needed' },
   play: async ({ canvas, canvasElement }) => {
     const field = canvas.getByRole('textbox', { name: 'Message' });
@@ -140,6 +144,7 @@ function ControlledForm(args: StoryArgs) {
 
 /** Controlled, multiline: the form's state follows the dictation. */
 export const ControlledTextarea: Story = {
+  tags: ['speech'],
   args: { label: 'Email body', said: 'the release is ready' },
   render: (args) => <ControlledForm {...args} />,
   play: async ({ canvas, canvasElement }) => {

@@ -157,6 +157,7 @@ function PausePanel() {
   );
 }
 
+// Stories that have the emulator recognise speech captured in the page are tagged `speech` (see vite.config.ts).
 const meta = {
   title: 'Recorder/Transcription',
   component: TranscriptionPanel,
@@ -177,6 +178,7 @@ type Story = StoryObj<typeof meta>;
  * timings. (With `vad`, the service also commits by itself after 1.5 s of silence: see the e2e tests.)
  */
 export const Realtime: Story = {
+  tags: ['speech'],
   play: async ({ canvas, args }) => {
     await userEvent.click(canvas.getByRole('button', { name: 'Speak and transcribe' }));
     // All of it heard: still partial, or already committed by the service's VAD (on a slow machine).
@@ -196,6 +198,7 @@ export const Realtime: Story = {
 
 /** Manual commit: the words stay partial until Commit is pressed. */
 export const RealtimeManualCommit: Story = {
+  tags: ['speech'],
   args: { commitStrategy: 'manual', said: 'commit when ready' },
   play: async ({ canvas, args }) => {
     await userEvent.click(canvas.getByRole('button', { name: 'Speak and transcribe' }));
@@ -224,6 +227,7 @@ export const Batch: Story = {
  * paused are never sent, and listening goes on after Resume with the text kept.
  */
 export const RealtimePauseResume: Story = {
+  tags: ['speech'],
   render: () => <PausePanel />,
   play: async ({ canvas }) => {
     const field = canvas.getByRole('textbox', { name: 'Words to say into the microphone' });
