@@ -37,3 +37,26 @@ export function ipOf(request: Incoming, trustProxy: boolean | number = false): s
   }
   return clientAddresses.get(request);
 }
+
+/**
+ * What an anonymous caller is counted as: an IPv4 address (also when written IPv4-mapped, `::ffff:1.2.3.4`), or the
+ * /64 network of an IPv6 address, since one home or server is handed a whole /64 and can take a fresh address from
+ * it for each request. Anything else is kept as written.
+ */
+export function ipGroup(ip: string): string {
+  const v4 = /^(?:::ffff:)?(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (v4) return v4[1]!;
+  const address = ip.replace(/^\[(.*)\]$/, '$1').split('%')[0]!; // brackets; a zone (`fe80::1%eth0`)
+  if (!address.includes(':')) return ip;
+  const halves = address.split('::');
+  if (halves.length > 2) return ip;
+  const [left = [], right = []] = halves.map((half) => (half ? half.split(':') : []));
+  const missing = halves.length === 2 ? 8 - left.length - right.length : 0;
+  if (missing < 0) return ip;
+  const groups = [...left, ...Array<string>(missing).fill('0'), ...right];
+  if (groups.length !== 8 || !groups.every((group) => /^[0-9a-f]{1,4}$/i.test(group))) return ip;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
+}

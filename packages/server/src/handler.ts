@@ -1,6 +1,6 @@
 // The token endpoint: one web-standard `Request → Response` handler that mints ElevenLabs signed URLs and tokens
 // so the browser never holds the API key. Adapters for Node and Express are in ./node.ts.
-import { ipOf } from './client-ip.ts';
+import { ipGroup, ipOf } from './client-ip.ts';
 import {
   type Answer,
   ApiError,
@@ -184,7 +184,7 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
         'rate limit: the client IP is unknown here, so anonymous callers share one limit; set rateLimit.clientIp',
       );
     }
-    return `ip:${ip ?? 'unknown'}`;
+    return `ip:${ip ? ipGroup(ip) : 'unknown'}`;
   };
 
   /** Adds `cost` to a count; fails closed, since without counts nothing is limited and anyone could spend the key. */

@@ -46,6 +46,19 @@ describe('MemoryRateLimitStore', () => {
     await store.hit('ip:still-here', 1_000);
     expect(store.size).toBe(1);
   });
+
+  it('holds at most maxKeys windows: a flood of new callers pushes out the windows that began first', async () => {
+    vi.useFakeTimers({ toFake: ['Date'], now: 1_000_000 });
+    const store = new MemoryRateLimitStore({ maxKeys: 3 });
+    await store.hit('ip:first', 60_000);
+    vi.advanceTimersByTime(1);
+    await store.hit('ip:second', 60_000);
+    await store.hit('ip:first', 60_000); // a later hit does not make a window younger
+    for (let i = 0; i < 10; i++) await store.hit(`ip:flood-${i}`, 60_000);
+    expect(store.size).toBe(3);
+    expect((await store.hit('ip:flood-9', 60_000)).count).toBe(2);
+    expect((await store.hit('ip:first', 60_000)).count).toBe(1);
+  });
 });
 
 describe('Redis store (real redis-server)', () => {

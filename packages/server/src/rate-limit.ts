@@ -16,16 +16,29 @@ export interface RateLimitStore {
   hit(key: string, windowMs: number, cost?: number): Promise<RateLimitHit>;
 }
 
-/** Counts in this process's memory: right for one server; each machine counts alone. Finished windows are swept. */
+/**
+ * Counts in this process's memory: right for one server; each machine counts alone. Finished windows are swept, and
+ * at most `maxKeys` are held (default 100,000, a few MB): past that, a flood of new callers pushes out the windows that
+ * began first, which forgives those callers the rest of their window rather than run out of memory.
+ */
 export class MemoryRateLimitStore implements RateLimitStore {
+  /** In the order the windows began, oldest first. */
   readonly #windows = new Map<string, { count: number; resetAt: number }>();
+  readonly #maxKeys: number;
   #lastSweep = 0;
+
+  constructor({ maxKeys = 100_000 }: { maxKeys?: number } = {}) {
+    this.#maxKeys = Math.max(1, maxKeys);
+  }
 
   async hit(key: string, windowMs: number, cost = 1): Promise<RateLimitHit> {
     const now = Date.now();
     if (now - this.#lastSweep > windowMs) this.#sweep(now);
     let window = this.#windows.get(key);
     if (!window || window.resetAt <= now) {
+      this.#windows.delete(key); // to the end of the order
+      // Full: the window that began first goes (finished ones first, as they began first).
+      if (this.#windows.size >= this.#maxKeys) this.#windows.delete(this.#windows.keys().next().value!);
       window = { count: 0, resetAt: now + windowMs };
       this.#windows.set(key, window);
     }

@@ -485,6 +485,17 @@ describe('rate limiting', () => {
     expect((await via2('8.8.8.8, 203.0.113.7, 10.0.0.2')).status).toBe(429);
   });
 
+  it('per IP: an IPv6 caller is its /64, so a fresh address from the same network gets no fresh limit', async () => {
+    const base = await serve({ rateLimit: { limit: 1, windowMs: 60_000, trustProxy: true } });
+    const via = (xff: string) => call(`${base}${SIGNED}`, { headers: { 'x-forwarded-for': xff } });
+    expect((await via('2001:db8:1:2::1')).status).toBe(200);
+    expect((await via('2001:db8:1:2:ffff:1:2:3')).status).toBe(429); // the same /64
+    expect((await via('2001:0db8:0001:0002::9')).status).toBe(429); // written longhand
+    expect((await via('2001:db8:1:3::1')).status).toBe(200); // the next /64: another network
+    expect((await via('203.0.113.9')).status).toBe(200);
+    expect((await via('::ffff:203.0.113.9')).status).toBe(429); // the same IPv4 caller, IPv4-mapped
+  });
+
   it('clientIp: your own way to tell callers apart', async () => {
     const base = await serve({
       rateLimit: { limit: 1, windowMs: 60_000, clientIp: (request) => request.headers.get('x-edge-ip') ?? undefined },
