@@ -66,6 +66,21 @@ const AGENTS: AgentDefinition[] = [
     ...quiet,
   },
   {
+    // Slow to answer: a conversation stays "connecting" for 1.5 s.
+    agent_id: 'w-slow',
+    text_only: true,
+    first_message: 'Hi, slowly.',
+    faults: { latency_ms: 1500 },
+    ...quiet,
+  },
+  {
+    // Colours and radii set in the dashboard: the widget_config.styles the widget themes itself with.
+    agent_id: 'w-styled',
+    first_message: 'Hello in colour.',
+    widget: { styles: { base: '#fef3c7', accent: '#7c2d12', button_radius: 4 } },
+    ...quiet,
+  },
+  {
     agent_id: 'w-private',
     auth_required: true,
     text_only: true,
@@ -154,7 +169,14 @@ let pageCount = 0;
  */
 async function open(
   html: string,
-  options: { micWav?: string; denyMicrophone?: boolean; headers?: Record<string, string>; initScript?: string } = {},
+  options: {
+    micWav?: string;
+    denyMicrophone?: boolean;
+    headers?: Record<string, string>;
+    initScript?: string;
+    /** Runs before the page loads (e.g. to route its requests). */
+    beforeLoad?: (page: Page) => Promise<unknown>;
+  } = {},
 ): Promise<Opened> {
   let browser: WidgetBrowser;
   if (options.micWav || options.denyMicrophone) {
@@ -179,6 +201,7 @@ async function open(
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.addInitScript(recordPage);
   if (options.initScript) await page.addInitScript({ content: options.initScript });
+  await options.beforeLoad?.(page);
   await page.goto(site.page(`/page-${++pageCount}`, html, options.headers));
   return { page, errors, warnings };
 }
@@ -413,6 +436,50 @@ describe('text chat', () => {
     await page.getByRole('status').filter({ hasText: 'Chatting with AI Agent' }).waitFor({ state: 'attached' });
     expect((await log(page)).getUserMedia).toBe(0);
     expect(conversation.audio_chunks_received).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('what is typed while the chat is connecting is sent once it connects, in order, with nothing cleared', async () => {
+    const { page, errors } = await open(scriptTagPage(widget('agent-id="w-slow"')));
+    await page.getByRole('button', { name: 'Start a chat' }).click();
+    const input = page.getByRole('textbox', { name: 'Text message input' });
+    await input.fill('first');
+    await page.keyboard.press('Enter');
+    const status = () =>
+      page.evaluate(
+        () => (document.querySelector('#widget') as HTMLElement & { session: { status: string } }).session.status,
+      );
+    await expect.poll(status).toBe('connecting');
+    await input.fill('second');
+    await page.keyboard.press('Enter');
+    expect(await status()).toBe('connecting');
+    const transcript = page.getByRole('log', { name: 'Conversation' });
+    await transcript.getByText('You said: second').waitFor();
+    await transcript.getByText('You said: first').waitFor();
+    const conversation = record(await conversationIdOf(page))!;
+    expect(conversation.transcript.filter((t) => t.role === 'user').map((t) => t.message)).toEqual(['first', 'second']);
+    expect(site.emulator.conversations.filter((c) => c.agent_id === 'w-slow')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it("a click before the agent's settings arrive waits for them: a text-only agent never asks for the microphone", async () => {
+    let answer = () => {};
+    const { page, errors } = await open(scriptTagPage(widget('agent-id="w-text"')), {
+      // The settings are held back until the click has happened.
+      beforeLoad: (page) =>
+        page.route('**/v1/convai/agents/w-text/widget', (route) => {
+          answer = () => void route.continue();
+        }),
+    });
+    // Without the settings, the launcher looks like a voice agent's.
+    await page.getByRole('button', { name: 'Start a call' }).click();
+    await page.waitForTimeout(300); // the click is being held, not acted on
+    expect((await events(page, 'status')).map((event) => event.detail.status)).toEqual([]);
+    answer();
+    await page.getByRole('log', { name: 'Conversation' }).getByText('Hi, type to me.').waitFor();
+    const conversation = record(await conversationIdOf(page))!;
+    expect(conversation.text_only).toBe(true);
+    expect((await log(page)).getUserMedia).toBe(0);
     expect(errors).toEqual([]);
   });
 
@@ -693,6 +760,24 @@ describe('the page around it', () => {
       .first()
       .evaluate((avatar) => getComputedStyle(avatar).getPropertyValue('--_orb-1').trim());
     expect(orb).toBe('#2792dc');
+    expect((await log(page)).csp).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it("themes itself with the agent's dashboard styles; the page's CSS on the element still wins", async () => {
+    const css = '<style>#themed { --el-accent: rgb(0, 128, 0); }</style>';
+    const { page, errors } = await open(
+      scriptTagPage(widget('agent-id="w-styled"') + widget('agent-id="w-styled"', 'themed'), css),
+      // <style> elements allowed (the page's own CSS), style attributes not: the config must not need them.
+      { headers: { 'Content-Security-Policy': "default-src 'self'; style-src-elem 'self' 'unsafe-inline'" } },
+    );
+    const look = (id: string) =>
+      page.locator(`#${id} [part~="start-call"]`).evaluate((button) => {
+        const style = getComputedStyle(button);
+        return { background: style.backgroundColor, radius: style.borderTopLeftRadius };
+      });
+    await expect.poll(() => look('widget')).toEqual({ background: 'rgb(124, 45, 18)', radius: '4px' });
+    expect(await look('themed')).toEqual({ background: 'rgb(0, 128, 0)', radius: '4px' });
     expect((await log(page)).csp).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -73,6 +73,8 @@ function connectionError(message: string, closeCode?: number): ElevenkitError {
 
 export class ConversationSession extends Store<ConversationSnapshot> {
   #conversation: ClientConversation | null = null;
+  /** Typed while connecting: sent once the conversation is open. */
+  #queued: string[] = [];
   /** Bumped by every start and end, so a start that finishes after `end()` closes itself. */
   #generation = 0;
 
@@ -111,6 +113,9 @@ export class ConversationSession extends Store<ConversationSnapshot> {
       muted: false,
     });
     if (initialMessage) this.update({ transcript: withMessage(this.getSnapshot().transcript, 'user', initialMessage) });
+    // Typed during a start that failed: shown again (a retry starts from an empty transcript) and sent this time.
+    for (const text of this.#queued)
+      this.update({ transcript: withMessage(this.getSnapshot().transcript, 'user', text) });
     try {
       if (signedUrlEndpoint) {
         const agentId = 'agentId' in config ? config.agentId : undefined;
@@ -129,6 +134,7 @@ export class ConversationSession extends Store<ConversationSnapshot> {
       if (conversation.type === 'voice') conversation.setVolume({ volume: this.getSnapshot().volume });
       // Shown in the transcript when typed; sent once the socket is open.
       if (initialMessage) conversation.sendUserMessage(initialMessage);
+      for (const text of this.#queued.splice(0)) conversation.sendUserMessage(text);
     } catch (cause) {
       if (generation !== this.#generation) return;
       const error =
@@ -143,6 +149,7 @@ export class ConversationSession extends Store<ConversationSnapshot> {
   /** Ends the session (also one still connecting) and releases the microphone. */
   async end(): Promise<void> {
     this.#generation++;
+    this.#queued = [];
     const conversation = this.#conversation;
     this.#conversation = null;
     const { status } = this.getSnapshot();
@@ -153,8 +160,13 @@ export class ConversationSession extends Store<ConversationSnapshot> {
     if (this.getSnapshot().status === 'disconnecting') this.update({ status: 'disconnected', endReason: 'user' });
   }
 
-  /** Sends a typed message (shown in the transcript at once). */
+  /** Sends a typed message (shown in the transcript at once; while connecting, sent once connected, in order). */
   sendMessage(text: string) {
+    if (this.getSnapshot().status === 'connecting') {
+      this.#queued.push(text);
+      this.update({ transcript: withMessage(this.getSnapshot().transcript, 'user', text) });
+      return;
+    }
     const conversation = this.#requireOpen();
     conversation.sendUserMessage(text);
     this.update({ transcript: withMessage(this.getSnapshot().transcript, 'user', text) });

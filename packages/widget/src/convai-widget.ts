@@ -12,6 +12,7 @@ import { classMap } from 'lit/directives/class-map.js';
 import { icons } from './icons.ts';
 import {
   configTarget,
+  parseBoolean,
   parseJson,
   resolveOrigin,
   resolveSettings,
@@ -136,7 +137,7 @@ type ClientTools = NonNullable<PartialOptions['clientTools']>;
  * @attr worklet-path-libsamplerate - Self-hosted resampler, for browsers that cannot capture at 16 kHz.
  * @attr show-conversation-id - `false` hides the conversation id after a call (errors always show it).
  * @attr show-agent-status - `true` shows tool calls in the transcript.
- * @attr allow-events - `true` accepts `elevenlabs-agent:user-message`, `:user-activity` and `:contextual-update` events on the element.
+ * @attr allow-events - `true` (or the bare attribute) accepts `elevenlabs-agent:user-message`, `:user-activity` and `:contextual-update` events on the element.
  * @attr environment - Passed to ElevenLabs as `environment`.
  *
  * @fires elevenlabs-convai:call - Before every session; `detail.config` (the session options) may be changed or replaced, e.g. to add `clientTools`.
@@ -213,11 +214,15 @@ export class ElevenLabsConvai extends LitElement {
   #unsubscribe?: () => void;
   #configAbort?: AbortController;
   #configLoaded = false;
+  #configReady: Promise<void> = Promise.resolve();
   #frame = 0;
   #atBottom = true;
   /** Repeats what failed: the retry button. */
   #retry: (() => void) | null = null;
   #micDenied = false;
+  /** The agent's `widget_config.styles`, as a `:host` rule of their own (see #applyConfigStyles). */
+  #configSheet: CSSStyleSheet | null = null;
+  #configRule = '';
 
   /** The current conversation's id, or null. */
   get conversationId() {
@@ -278,7 +283,11 @@ export class ElevenLabsConvai extends LitElement {
   async sendMessage(text: string): Promise<void> {
     const message = text.trim();
     if (!message) return;
-    if (this.#snapshot.status === 'connected') return this.#session.sendMessage(message);
+    // Connecting: the session shows it now and sends it once connected.
+    const running = () => ['connected', 'connecting'].includes(this.#snapshot.status);
+    if (running()) return this.#session.sendMessage(message);
+    await this.#configSettled();
+    if (running()) return this.#session.sendMessage(message);
     const settings = this.#settings();
     const textOnly = settings.supportsTextOnly || this.#micDenied;
     await this.#start({ initialMessage: message, ...(textOnly ? { textOnly: true } : {}) });
@@ -323,8 +332,20 @@ export class ElevenLabsConvai extends LitElement {
     }
   }
 
-  async #loadConfig() {
+  #loadConfig() {
     this.#configLoaded = true;
+    this.#configReady = this.#fetchConfig().catch(() => {});
+  }
+
+  /**
+   * The agent's settings decide what a start does (text only, WebRTC, the first message…): wait for them, but no
+   * more than 3 s, so a slow settings request does not hold up a call the attributes can already start.
+   */
+  #configSettled() {
+    return Promise.race([this.#configReady, new Promise((resolve) => setTimeout(resolve, 3000))]);
+  }
+
+  async #fetchConfig() {
     this.#configAbort?.abort();
     const override = parseJson('override-config', this.#attr('override-config'), this.#warn);
     if (override) {
@@ -337,6 +358,7 @@ export class ElevenLabsConvai extends LitElement {
     if (!target) {
       this.config = null;
       this.configError = 'Set agent-id or signed-url to choose an agent.';
+      this.#applyDefaults();
       return;
     }
     const abort = (this.#configAbort = new AbortController());
@@ -372,6 +394,7 @@ export class ElevenLabsConvai extends LitElement {
       // The launcher keeps working on attributes and defaults; the message says why it may look different.
       this.configError =
         error instanceof TypeError ? "The agent's settings could not be loaded." : String((error as Error).message);
+      this.#applyDefaults();
     }
   }
 
@@ -409,6 +432,9 @@ export class ElevenLabsConvai extends LitElement {
   }
 
   async #start(extra: { initialMessage?: string; textOnly?: boolean } = {}) {
+    await this.#configSettled();
+    // Already starting: a second start would clear the transcript and be ignored by the session.
+    if (this.#snapshot.status === 'connecting') return;
     const settings = this.#settings();
     const origin = resolveOrigin(this.#attr, this.#warn);
     const options = sessionOptions(this.#attr, settings, { userId: this.#userId(), origin }, this.#warn);
@@ -498,7 +524,8 @@ export class ElevenLabsConvai extends LitElement {
   };
 
   #onInboundEvent = (event: Event) => {
-    if (this.#attr('allow-events') !== 'true') return;
+    // Like every boolean attribute: `allow-events`, `allow-events="true"` (a bad value warns and counts as off).
+    if (!parseBoolean('allow-events', this.#attr('allow-events'), this.#warn)) return;
     const message = (event as CustomEvent<{ message?: unknown } | null>).detail?.message;
     try {
       if (event.type === 'elevenlabs-agent:user-activity') this.sendUserActivity();
@@ -537,8 +564,28 @@ export class ElevenLabsConvai extends LitElement {
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
+    this.#applyConfigStyles(this.#settings().styles);
     const log = this.renderRoot.querySelector('.log');
     if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  /**
+   * The theme's `--_*` values are worked out on `:host` from `--el-*`, so the config's `--el-*` must be set there too:
+   * as a rule in the shadow root's own style sheet, which page CSS on the element still overrides (outer rules win
+   * over `:host` ones), and which a strict CSP allows (a constructed sheet, not a style attribute or element).
+   */
+  #applyConfigStyles(styles: Record<string, string>) {
+    const root = this.renderRoot as ShadowRoot;
+    const rule = `:host{${Object.entries(styles)
+      .map(([name, value]) => `${name}:${value}`)
+      .join(';')}}`;
+    if (rule === this.#configRule || !('adoptedStyleSheets' in root)) return;
+    this.#configRule = rule;
+    if (!this.#configSheet) {
+      this.#configSheet = new CSSStyleSheet();
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.#configSheet];
+    }
+    this.#configSheet.replaceSync(rule);
   }
 
   /** Landmarks need distinct names: the second widget on a page is "Need help? (2)". */
@@ -551,7 +598,7 @@ export class ElevenLabsConvai extends LitElement {
   override render() {
     const settings = this.#settings();
     const { text } = settings;
-    const styles = { ...settings.styles, ...this.#orbColors(settings) };
+    const styles = this.#orbColors(settings);
     if (this.dismissed) {
       return html`<aside
         class="overlay ${settings.placement}"

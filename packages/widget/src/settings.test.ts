@@ -116,11 +116,28 @@ describe('attribute > widget config > default', () => {
   it('drops config colours that could escape a CSS declaration', () => {
     const config: WidgetConfig = {
       avatar: { type: 'orb', color_1: 'red;} body{display:none', color_2: '#fff' },
-      styles: { accent: '#ff0000', base: 'url(https://evil.example/x)', button_radius: 4 },
+      styles: {
+        accent: '#ff0000',
+        base: 'url(https://evil.example/x)',
+        base_hover: 'url(//evil.example/x)',
+        base_border: 'image(//evil.example/x)',
+        base_subtle: 'rgb(0 0 0 / 50%)',
+        button_radius: 4,
+      },
     };
     const settings = resolveSettings(setup().attr, config, () => {});
     expect(settings.avatar).toEqual({ type: 'orb', color1: '#2792dc', color2: '#fff' });
-    expect(settings.styles).toEqual({ '--el-accent': '#ff0000', '--el-button-radius': '4px' });
+    expect(settings.styles).toEqual({
+      '--el-accent': '#ff0000',
+      '--el-base-subtle': 'rgb(0 0 0 / 50%)',
+      '--el-button-radius': '4px',
+    });
+  });
+
+  it('warns about an orb colour that is not a colour, and uses the config or default pair', () => {
+    const { attr, warn, warnings } = setup({ 'avatar-orb-color-1': 'url(//x.example)', 'avatar-orb-color-2': 'blue' });
+    expect(resolveSettings(attr, null, warn).avatar).toEqual({ type: 'orb', color1: '#2792dc', color2: '#9ce6e6' });
+    expect(warnings).toEqual(['avatar-orb-color-1: expects a CSS colour; got "url(//x.example)".']);
   });
 });
 

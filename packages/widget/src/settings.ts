@@ -172,9 +172,18 @@ export function safeImageUrl(name: string, value: string | null | undefined, war
   return undefined;
 }
 
-/** A CSS colour without anything that could escape a declaration. */
+const COLOR_FUNCTIONS = new Set(['rgb', 'rgba', 'hsl', 'hsla', 'hwb', 'lab', 'lch', 'oklab', 'oklch', 'color', 'var']);
+
+/**
+ * A CSS colour and nothing else: a colour's characters only (so nothing can end a declaration or a rule, since config
+ * styles are written into a style sheet), and only colour functions (so no `url(//elsewhere)` request).
+ */
 const safeColor = (value: unknown) =>
-  typeof value === 'string' && /^[#a-zA-Z0-9(),.%\s-]{1,64}$/.test(value) ? value : undefined;
+  typeof value === 'string' &&
+  /^[#a-zA-Z0-9(),./%\s-]{1,64}$/.test(value) &&
+  [...value.matchAll(/([a-zA-Z-]*)\(/g)].every(([, name]) => COLOR_FUNCTIONS.has(name!.toLowerCase()))
+    ? value
+    : undefined;
 
 export interface WidgetSettings {
   variant: Variant;
@@ -233,6 +242,12 @@ export function resolveSettings(attr: Attributes, config: WidgetConfig | null, w
   }
   if ((color1 === null) !== (color2 === null)) {
     warn('avatar-orb-color-1', 'needs avatar-orb-color-2 as well (and the other way round).');
+  }
+  for (const [name, value] of [
+    ['avatar-orb-color-1', color1],
+    ['avatar-orb-color-2', color2],
+  ] as const) {
+    if (value !== null && !safeColor(value)) warn(name, `expects a CSS colour; got "${value}".`);
   }
 
   return {
