@@ -170,6 +170,16 @@ describe('settings', () => {
     );
   });
 
+  it('reads SINGLE_USE_TOKENS as the token types to mint', () => {
+    expect(settingsFromEnv(required).options).not.toHaveProperty('singleUseTokenTypes');
+    const both = { ...required, ELEVENLABS_VOICE_IDS: 'v1', SINGLE_USE_TOKENS: 'realtime_scribe, tts_websocket' };
+    expect(settingsFromEnv(both).options.singleUseTokenTypes).toEqual(['realtime_scribe', 'tts_websocket']);
+    expect(settingsFromEnv({ ...required, SINGLE_USE_TOKENS: '' }).options.singleUseTokenTypes).toEqual([]);
+    expect(() => settingsFromEnv({ ...required, SINGLE_USE_TOKENS: 'batch_scribe' })).toThrow(
+      'SINGLE_USE_TOKENS takes realtime_scribe and tts_websocket, got "batch_scribe".',
+    );
+  });
+
   it('reads RATE_LIMIT as requests/window', () => {
     expect(parseRateLimit('20/60s')).toEqual({ limit: 20, windowMs: 60_000 });
     expect(parseRateLimit('100 / 15m')).toEqual({ limit: 100, windowMs: 900_000 });

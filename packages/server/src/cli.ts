@@ -2,7 +2,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { API_ORIGINS, createTokenHandler, type Logger, type TokenHandlerOptions } from './handler.ts';
+import {
+  API_ORIGINS,
+  createTokenHandler,
+  type Logger,
+  type SingleUseTokenType,
+  type TokenHandlerOptions,
+} from './handler.ts';
 import { toNodeListener } from './node.ts';
 
 const HELP = `Usage: elevenkit-server
@@ -16,6 +22,8 @@ to text) as a standalone HTTP service. Settings come from the environment:
   TTS_CHARACTER_LIMIT    characters of text to speech per client IP and window, e.g. 20000/1h (default: off)
   SPEECH_TO_TEXT         on: turns speech to text on (uploads up to 25 MB and 10 minutes; default: off)
   STT_SECONDS_LIMIT      seconds of audio transcribed per client IP and window, e.g. 600/1h (default: off)
+  SINGLE_USE_TOKENS      token types to mint, comma-separated: realtime_scribe, tts_websocket (default: both, or
+                         only realtime_scribe with ELEVENLABS_VOICE_IDS set: a tts_websocket token takes any voice)
   ALLOWED_ORIGINS        origins of the pages that may call it, comma-separated, or * (default: none)
   ELEVENLABS_API_ORIGIN  us (default), eu-residency, in-residency, or a URL (the emulator's, in development)
   PORT                   default 8788
@@ -93,6 +101,11 @@ export function settingsFromEnv(env: Env): ServerSettings {
   const rateLimit = parseRateLimit(env.RATE_LIMIT ?? '20/60s');
   const characterLimit = parseRateLimit(env.TTS_CHARACTER_LIMIT ?? 'off', 'TTS_CHARACTER_LIMIT');
   const secondsLimit = parseRateLimit(env.STT_SECONDS_LIMIT ?? 'off', 'STT_SECONDS_LIMIT');
+  const tokenTypes = env.SINGLE_USE_TOKENS === undefined ? undefined : list(env.SINGLE_USE_TOKENS);
+  const unknownType = tokenTypes?.find((type) => type !== 'realtime_scribe' && type !== 'tts_websocket');
+  if (unknownType) {
+    throw new Error(`SINGLE_USE_TOKENS takes realtime_scribe and tts_websocket, got "${unknownType}".`);
+  }
   const origins = env.ALLOWED_ORIGINS?.trim() === '*' ? '*' : list(env.ALLOWED_ORIGINS);
   return {
     port,
@@ -104,6 +117,7 @@ export function settingsFromEnv(env: Env): ServerSettings {
       basePath,
       allowedOrigins: origins,
       ...(rateLimit ? { rateLimit: { ...rateLimit, trustProxy } } : {}),
+      ...(tokenTypes ? { singleUseTokenTypes: tokenTypes as SingleUseTokenType[] } : {}),
       ...(voices.length
         ? {
             textToSpeech: {

@@ -251,6 +251,19 @@ describe('options that change a route', () => {
     expect((await converse(signed_url)).type).toBe('conversation_initiation_metadata');
   });
 
+  it('textToSpeech: tts_websocket tokens only when singleUseTokenTypes names them (they bypass its allowlists)', async () => {
+    const textToSpeech = { voices: ['21m00Tcm4TlvDq8ikWAM'] };
+    const post = { method: 'POST' };
+    const limited = await ADAPTERS.node!(handler({ textToSpeech }));
+    expect((await limited('/api/elevenlabs/single-use-token/tts_websocket', post)).status).toBe(404);
+    expect((await limited('/api/elevenlabs/single-use-token/realtime_scribe', post)).status).toBe(200);
+    const both = await ADAPTERS.node!(
+      handler({ textToSpeech, singleUseTokenTypes: ['realtime_scribe', 'tts_websocket'] }),
+    );
+    const { token } = await (await both('/api/elevenlabs/single-use-token/tts_websocket', post)).json();
+    expect(emulator.consumeSingleUseToken(token, 'tts_websocket')).toBe(true);
+  });
+
   it('authorize: the user id becomes the WebRTC participant name', async () => {
     // The emulator does not report the query it was sent, so a two-line upstream records it.
     const seen: string[] = [];

@@ -79,7 +79,7 @@ export interface TokenHandlerOptions {
   apiOrigin?: keyof typeof API_ORIGINS | (string & {});
   /** Mint single-use signed URLs (`include_conversation_id`). Default false. */
   singleUseSignedUrls?: boolean;
-  /** Which single-use token types may be minted. Default both. */
+  /** Which single-use token types may be minted. Default both; only `realtime_scribe` when `textToSpeech` is set. */
   singleUseTokenTypes?: readonly SingleUseTokenType[];
   /** Upstream timeout. Default 10 000. */
   timeoutMs?: number;
@@ -125,7 +125,10 @@ export function createTokenHandler(options: TokenHandlerOptions): TokenHandler {
     API_ORIGINS.us
   ).replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const tokenTypes = options.singleUseTokenTypes ?? SINGLE_USE_TYPES;
+  // A tts_websocket token is bound to no voice, model or length: where `textToSpeech` limits those, it would be the
+  // way around them, so there it is minted only when `singleUseTokenTypes` names it.
+  const tokenTypes =
+    options.singleUseTokenTypes ?? (options.textToSpeech ? (['realtime_scribe'] as const) : SINGLE_USE_TYPES);
   const rateLimit = options.rateLimit && {
     ...options.rateLimit,
     store: options.rateLimit.store ?? new MemoryRateLimitStore(),

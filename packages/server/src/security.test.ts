@@ -278,6 +278,15 @@ describe('bad input and failures: status, stable code, a sentence, no-store', ()
       '/single-use-token',
     ].map((path): Row => ({ what: `unknown route ${JSON.stringify(path)}`, path, status: 404, code: 'not_found' })),
     {
+      // Its token is bound to no voice or length: it would get around the text-to-speech route's allowlists.
+      what: 'a tts_websocket token where textToSpeech limits voices, unless singleUseTokenTypes names it',
+      options: { textToSpeech: { voices: ['21m00Tcm4TlvDq8ikWAM'] } },
+      path: '/single-use-token/tts_websocket',
+      init: { method: 'POST' },
+      status: 404,
+      code: 'not_found',
+    },
+    {
       what: 'a token type this server does not mint',
       options: { singleUseTokenTypes: ['realtime_scribe'] },
       path: '/single-use-token/tts_websocket',
