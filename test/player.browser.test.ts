@@ -505,6 +505,24 @@ describe('errors', () => {
     });
   });
 
+  it('retry() after a busy service loads the same text again and plays it; errors it cannot fix offer no retry', async () => {
+    await commands.injectTtsFaults({ system_busy: true }, FAULTY);
+    const player = newPlayer();
+    await player.load(streamSource('Second time lucky.', 'pcm_16000', { voice: FAULTY }));
+    expect((await until(player, (s) => s.status === 'error', 'an error')).canRetry).toBe(true);
+    await player.retry();
+    const played = await until(player, (s) => s.status === 'ended', 'the end', 30_000);
+    expect(played).toMatchObject({ error: null, canRetry: false, complete: true });
+    expect(played.words.map((word) => word.text)).toEqual(['Second', 'time', 'lucky.']);
+
+    await commands.injectTtsFaults({ quota_exceeded: true }, FAULTY);
+    const broke = newPlayer();
+    await broke.load(streamSource('Out of credit.', 'pcm_16000', { voice: FAULTY }));
+    expect((await until(broke, (s) => s.status === 'error', 'an error')).canRetry).toBe(false);
+    await broke.retry(); // does nothing
+    expect(broke.getSnapshot()).toMatchObject({ status: 'error', error: { code: 'quota' } });
+  });
+
   it('a missing key is an auth error', async () => {
     const url = `${inject('emulatorUrl')}/v1/text-to-speech/${VOICE}/stream?output_format=pcm_16000`;
     const error = await failure((p) =>

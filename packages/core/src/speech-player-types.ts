@@ -117,6 +117,11 @@ export interface PlayerOptions {
 export interface PlayerSnapshot {
   readonly status: PlayerStatus;
   readonly error: PlayerError | null;
+  /**
+   * The error is one `retry()` may get past: the network or a busy service (`network`, `rate-limited`), on a source
+   * that can be loaded again (not `websocket`).
+   */
+  readonly canRetry: boolean;
   /** The path in use, once chosen. */
   readonly path: PlaybackPath | null;
   /**
@@ -162,6 +167,11 @@ export interface SpeechPlayerApi extends ReadableStore<PlayerSnapshot> {
   /** Starts loading; resolves once playback could start (or failed: then the snapshot has the error). */
   load(source: SpeechSource): Promise<SpeechTextInput | void>;
   play(): Promise<void>;
+  /**
+   * After an error: loads the same source again and plays it (a dropped stream, a busy service). Not for a
+   * `websocket` source, whose text came in pieces: load it again and feed it anew. Resolves as `load` does.
+   */
+  retry(): Promise<void>;
   pause(): void;
   /** Stops and forgets the position (back to the start, paused). */
   stop(): void;

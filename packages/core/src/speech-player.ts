@@ -30,6 +30,7 @@ import { fromRestAlignment, fromSocketAlignment, lastStartedWord, WordTimeline }
 export const INITIAL_PLAYER_SNAPSHOT: PlayerSnapshot = {
   status: 'idle',
   error: null,
+  canRetry: false,
   path: null,
   playWhenReady: false,
   buffered: 0,
@@ -168,6 +169,7 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     this.update({
       status: playerStatus(this.#facts),
       error: null,
+      canRetry: false,
       path: null,
       playWhenReady: this.#facts.wantsToPlay,
       buffered: 0,
@@ -206,6 +208,14 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     } catch (error) {
       if (loaded === this.#loaded) this.#fail(asPlayerError(error));
     }
+  }
+
+  async retry(): Promise<void> {
+    const source = this.#loaded?.source;
+    if (!source || !this.getSnapshot().canRetry) return;
+    const loading = this.load(source);
+    void this.play();
+    await loading;
   }
 
   play(): Promise<void> {
@@ -600,7 +610,8 @@ export class SpeechPlayer extends Store<PlayerSnapshot> implements SpeechPlayerA
     loaded?.settle();
     const position = this.getCurrentTime(); // where it stopped being heard
     this.#output?.pause();
-    this.update({ error, position });
+    const canRetry = loaded?.source.type !== 'websocket' && (error.code === 'network' || error.code === 'rate-limited');
+    this.update({ error, canRetry, position });
     this.#set({ failed: true });
   }
 

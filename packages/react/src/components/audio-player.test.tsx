@@ -81,7 +81,13 @@ describe('AudioPlayer', () => {
     act(() => button().click());
     expect(player.calls.at(-1)).toEqual(['play']);
 
-    act(() => player.set({ status: 'error', error: { code: 'network', message: 'The connection dropped.' } }));
+    // An error retry() may get past: "Try again"; any other error: nothing to press.
+    const dropped = { code: 'network', message: 'The connection dropped.' } as const;
+    act(() => player.set({ status: 'error', error: dropped, canRetry: true }));
+    expect(button().getAttribute('aria-label')).toBe('Try again');
+    act(() => button().click());
+    expect(player.calls.at(-1)).toEqual(['retry']);
+    act(() => player.set({ status: 'error', error: { code: 'quota', message: 'Out of credits.' }, canRetry: false }));
     expect(button().disabled).toBe(true);
   });
 

@@ -40,10 +40,13 @@ export function AudioPlayerRoot({ player, label = 'Audio player', children, ...r
 // ---- Play / pause ----------------------------------------------------------------------------------------------
 
 /** What pressing the play button does in each state. */
-export type PlayAction = 'play' | 'pause' | 'replay' | 'unlock' | 'none';
+export type PlayAction = 'play' | 'pause' | 'replay' | 'unlock' | 'retry' | 'none';
 
-/** `playWhenReady` (the snapshot's): a player loading without autoplay waits for play, so a press plays. */
-export function playActionFor(status: PlayerStatus, playWhenReady = true): PlayAction {
+/**
+ * `playWhenReady` (the snapshot's): a player loading without autoplay waits for play, so a press plays. `canRetry`
+ * (the snapshot's): after an error the network or a busy service caused, a press tries again.
+ */
+export function playActionFor(status: PlayerStatus, playWhenReady = true, canRetry = false): PlayAction {
   switch (status) {
     case 'loading':
       return playWhenReady ? 'pause' : 'play';
@@ -56,8 +59,10 @@ export function playActionFor(status: PlayerStatus, playWhenReady = true): PlayA
       return 'replay';
     case 'needs-user-gesture':
       return 'unlock';
+    case 'error':
+      return canRetry ? 'retry' : 'none';
     default:
-      return 'none'; // idle (nothing loaded) and error
+      return 'none'; // idle: nothing loaded
   }
 }
 
@@ -65,9 +70,10 @@ export interface AudioPlayerPlayButtonLabels {
   play: string;
   pause: string;
   replay: string;
+  retry: string;
 }
 
-const PLAY_LABELS: AudioPlayerPlayButtonLabels = { play: 'Play', pause: 'Pause', replay: 'Replay' };
+const PLAY_LABELS: AudioPlayerPlayButtonLabels = { play: 'Play', pause: 'Pause', replay: 'Replay', retry: 'Try again' };
 
 export interface AudioPlayerPlayButtonProps extends Omit<ComponentPropsWithoutRef<'button'>, 'children'> {
   player?: SpeechPlayerApi;
@@ -81,8 +87,9 @@ export interface AudioPlayerPlayButtonProps extends Omit<ComponentPropsWithoutRe
 }
 
 /**
- * Play, pause, replay after the end, and `unlock()` when the browser wants a gesture before sound. Disabled while
- * nothing is loaded and after an error. Its name says what a press does ("Play" / "Pause" / "Replay").
+ * Play, pause, replay after the end, `unlock()` when the browser wants a gesture before sound, and `retry()` after
+ * an error the network or a busy service caused. Disabled while nothing is loaded and after other errors. Its name
+ * says what a press does ("Play" / "Pause" / "Replay" / "Try again").
  */
 export function AudioPlayerPlayButton({
   player: playerProp,
@@ -94,14 +101,16 @@ export function AudioPlayerPlayButton({
   const player = useResolvedPlayer(playerProp, 'AudioPlayer.PlayButton');
   const status = usePlayerSelector(player, (s) => s.status);
   const playWhenReady = usePlayerSelector(player, (s) => s.playWhenReady);
-  const action = playActionFor(status, playWhenReady);
+  const canRetry = usePlayerSelector(player, (s) => s.canRetry);
+  const action = playActionFor(status, playWhenReady, canRetry);
   const names = { ...PLAY_LABELS, ...labels };
-  const name = action === 'pause' ? names.pause : action === 'replay' ? names.replay : names.play;
+  const name = action === 'pause' || action === 'replay' || action === 'retry' ? names[action] : names.play;
 
   const press = () => {
     if (action === 'pause') player.pause();
     else if (action === 'unlock') void player.unlock();
     else if (action === 'play') void player.play();
+    else if (action === 'retry') void player.retry();
     else if (action === 'replay') {
       player.seek(0);
       void player.play();
@@ -118,7 +127,7 @@ export function AudioPlayerPlayButton({
       <SpinnerIcon />
     ) : action === 'pause' ? (
       <PauseIcon />
-    ) : action === 'replay' ? (
+    ) : action === 'replay' || action === 'retry' ? (
       <ReplayIcon />
     ) : (
       <PlayIcon />

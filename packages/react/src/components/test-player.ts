@@ -31,6 +31,7 @@ export class TestPlayer extends Store<PlayerSnapshot> implements SpeechPlayerApi
   }
 
   load = async () => void this.calls.push(['load']);
+  retry = async () => void this.calls.push(['retry']);
   play = async () => {
     this.calls.push(['play']);
     this.update({ status: 'playing' });
