@@ -407,13 +407,20 @@ export const RateLimited: Story = {
   },
 };
 
-/** The connection drops mid-stream: a network error saying how much audio had arrived. */
+/**
+ * The connection drops mid-stream: a network error saying how much audio had arrived, and the play button offers
+ * "Try again", which asks for the speech again and plays it.
+ */
 export const DroppedStream: Story = {
   args: { voiceId: VOICES.faults, text: LONG_TEXT },
   loaders: [() => injectTtsFaults(VOICES.faults, { drop_after_ms: 400 })],
   play: async ({ canvas }) => {
     await failed(canvas, 'network');
     await expect(status(canvas)).toHaveTextContent(/The connection dropped after \d+\.\d s of audio\./);
+    await userEvent.click(canvas.getByRole('button', { name: 'Try again' }));
+    await waitFor(() => expect(status(canvas)).toHaveTextContent('Playing'), { timeout: 15_000 });
+    await expect(status(canvas)).not.toHaveAttribute('data-error');
+    await userEvent.click(canvas.getByRole('button', { name: 'Pause' }));
   },
 };
 
