@@ -520,6 +520,7 @@ describe('microphones', () => {
       getUserMedia: async (constraints) => {
         const id = ((constraints.audio as MediaTrackConstraints).deviceId as { exact?: string } | undefined)?.exact;
         asked.push(id);
+        if (id === 'mic-gone') throw new DOMException('Requested device not found', 'NotFoundError');
         return id === 'mic-b' ? b.stream : a.stream;
       },
     });
@@ -528,6 +529,10 @@ describe('microphones', () => {
     await sleep(100);
     await rec.setDevice('mic-b');
     expect(rec.getSnapshot().deviceId).toBe('mic-b');
+    // A switch that fails: still recording from mic-b, which stays the choice the next start() asks for.
+    await expect(rec.setDevice('mic-gone')).rejects.toMatchObject({ reason: 'not-found' });
+    expect(rec.getSnapshot()).toMatchObject({ status: 'recording', deviceId: 'mic-b' });
+    expect(localStorage.getItem('elevenkit:microphone')).toBe('mic-b');
     await a.tone(0.6, ASIDE); // the microphone switched away from: not recorded
     await b.tone(0.6, AFTER);
     await sleep(300);
@@ -535,7 +540,7 @@ describe('microphones', () => {
     const rate = await takeRate(take.blob);
     const { samples } = await decode(take.blob, rate);
     expect(toneSequence(samples, rate, [BEFORE, ASIDE, AFTER])).toEqual([BEFORE, AFTER]);
-    expect(asked).toEqual([undefined, 'mic-b']);
+    expect(asked).toEqual([undefined, 'mic-b', 'mic-gone']);
   });
 });
 

@@ -329,12 +329,14 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
   }
 
   async setDevice(deviceId: string): Promise<void> {
+    const previous = this.#chosenDevice;
     this.#chosenDevice = deviceId;
-    rememberDevice(deviceId);
     if (this.#starting) await this.#starting;
     const take = this.#take;
-    if (!take || take.finishing) return;
-    if (this.getSnapshot().deviceId === deviceId) return;
+    if (!take || take.finishing || this.getSnapshot().deviceId === deviceId) {
+      rememberDevice(deviceId);
+      return;
+    }
     const getUserMedia =
       this.#options.getUserMedia ?? ((c: MediaStreamConstraints) => navigator.mediaDevices.getUserMedia(c));
     let stream: MediaStream;
@@ -342,7 +344,8 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
       stream = await getUserMedia(this.#constraints(deviceId));
     } catch (error) {
       const reason = recorderErrorReason(error, await permissionState());
-      // Still recording from the microphone it had.
+      // Still recording from the microphone it had, which stays the choice (and the remembered one).
+      if (this.#chosenDevice === deviceId) this.#chosenDevice = previous;
       throw new RecorderFailure(reason, recorderError(reason).message, { cause: error });
     }
     if (this.#take !== take || take.finishing) {
@@ -364,6 +367,7 @@ export class Recorder extends Store<RecorderSnapshot> implements RecorderApi {
     }
     const device = deviceOf(stream, this.#options.getUserMedia ? deviceId : undefined);
     this.update({ deviceId: device.id, deviceLabel: device.label });
+    rememberDevice(deviceId);
   }
 
   destroy() {

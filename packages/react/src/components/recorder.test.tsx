@@ -144,6 +144,20 @@ describe('Recorder', () => {
     expect(page.textContent).toMatch(/^Recording stopped after a silence\./);
     act(() => recorder.set({ stopReason: 'device-lost' }));
     expect(page.textContent).toMatch(/^The microphone was disconnected/);
+    // As the engine reports a microphone lost mid-take: an error, with its own sentence and the take kept.
+    const error = { reason: 'denied', message: 'Microphone access was turned off while recording.' } as const;
+    act(() => recorder.set({ status: 'error', error, stopReason: 'device-lost', take }));
+    expect(page.textContent).toBe('Microphone access was turned off while recording. 1 minute, 1 second recorded.');
+  });
+
+  it('plays back a take a lost microphone ended, not only a stopped one', () => {
+    const recorder = new TestRecorder();
+    const page = render(<Recorder.Playback recorder={recorder} />);
+    expect(page.querySelector('[role="group"]')).toBeNull();
+    const take = { blob: new Blob([new Uint8Array(44)], { type: 'audio/wav' }), mimeType: 'audio/wav', duration: 2 };
+    const error = { reason: 'not-found', message: 'The microphone was disconnected.' } as const;
+    act(() => recorder.set({ status: 'error', error, stopReason: 'device-lost', take }));
+    expect(page.querySelector('[role="group"]')?.getAttribute('aria-label')).toBe('Your recording');
   });
 
   it('translates: labels and messages', async () => {

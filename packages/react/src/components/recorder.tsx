@@ -271,6 +271,11 @@ export interface RecorderStatusMessages {
   paused: string;
   /** After stop: why it stopped, and how long the take is. */
   stopped: (reason: StopReason | null, take: RecordedTake | null) => string;
+  /**
+   * A recording the browser ended (microphone unplugged or its permission taken back, recording failed): what
+   * happened, and what was kept. By default the recorder's own sentence and the take's length.
+   */
+  lost: (error: RecorderError, take: RecordedTake | null) => string;
   /** A sentence per reason the microphone could not be used. */
   errors: Record<RecorderErrorReason, string>;
 }
@@ -296,13 +301,15 @@ const STOP_MESSAGES: Record<StopReason, string> = {
   'device-lost': 'The microphone was disconnected, so recording stopped.',
 };
 
+const recordedPhrase = (take: RecordedTake | null) => (take ? ` ${formatTimePhrase(take.duration)} recorded.` : '');
+
 export const RECORDER_STATUS_MESSAGES: RecorderStatusMessages = {
   idle: '',
   requesting: 'Waiting for permission to use the microphone…',
   recording: 'Recording',
   paused: 'Paused',
-  stopped: (reason, take) =>
-    `${STOP_MESSAGES[reason ?? 'user']}${take ? ` ${formatTimePhrase(take.duration)} recorded.` : ''}`,
+  stopped: (reason, take) => `${STOP_MESSAGES[reason ?? 'user']}${recordedPhrase(take)}`,
+  lost: (error, take) => `${error.message}${recordedPhrase(take)}`,
   errors: RECORDER_ERROR_MESSAGES,
 };
 
@@ -333,11 +340,13 @@ export function RecorderStatus({ recorder: recorderProp, messages, ...rest }: Re
   const take = useRecorderSelector(recorder, (s) => s.take, null);
   const words = { ...RECORDER_STATUS_MESSAGES, ...messages };
   const text =
-    status === 'error'
-      ? recorderErrorMessage(error, { ...RECORDER_ERROR_MESSAGES, ...messages?.errors })
-      : status === 'stopped'
-        ? words.stopped(stopReason, take)
-        : words[status];
+    status === 'error' && stopReason === 'device-lost' && error
+      ? words.lost(error, take)
+      : status === 'error'
+        ? recorderErrorMessage(error, { ...RECORDER_ERROR_MESSAGES, ...messages?.errors })
+        : status === 'stopped'
+          ? words.stopped(stopReason, take)
+          : words[status];
   return (
     <p
       role="status"
@@ -373,7 +382,12 @@ export function RecorderPlayback({
   ...rest
 }: RecorderPlaybackProps) {
   const recorder = useResolvedRecorder(recorderProp, 'Recorder.Playback');
-  const take = useRecorderSelector(recorder, (s) => (s.status === 'stopped' ? s.take : null), null);
+  // A take a lost microphone ended is kept too (status `error`, stopReason `device-lost`).
+  const take = useRecorderSelector(
+    recorder,
+    (s) => (s.status === 'stopped' || s.status === 'error' ? s.take : null),
+    null,
+  );
   const { player } = useAudioPlayer(take ? { type: 'blob', blob: take.blob } : null, { autoplay: false });
   if (!take) return null;
   return (
