@@ -158,6 +158,66 @@ function PausePanel() {
 }
 
 // Stories that have the emulator recognise speech captured in the page are tagged `speech` (see vite.config.ts).
+/** Realtime across a microphone switch: two microphones, each speaking on cue; the transcriber moves to the second. */
+function SwitchPanel() {
+  const { snapshot, start, stop, switchStream } = useTranscription({ mode: 'realtime', ...emulatorTranscription() });
+  const mics = useRef<Awaited<ReturnType<typeof speaker>>[]>([]);
+  const [using, setUsing] = useState(0);
+  const [said, setSaid] = useState('');
+  const { status } = snapshot;
+  const busy = status === 'connecting' || status === 'transcribing';
+
+  const begin = async () => {
+    mics.current = [await speaker(), await speaker()];
+    setUsing(0);
+    await start(mics.current[0]!.stream).catch(() => {});
+  };
+  const say = async (index: number, words: string) => {
+    await mics.current[index]?.say(words);
+    setSaid(`Microphone ${index + 1} said “${words}”.`);
+  };
+  const switchTo = async (index: number) => {
+    await switchStream(mics.current[index]!.stream);
+    setUsing(index);
+  };
+  const finish = async () => {
+    await stop();
+    for (const mic of mics.current) for (const track of mic.stream.getTracks()) track.stop();
+  };
+
+  return (
+    <section aria-label="realtime transcription across a microphone switch">
+      <p>
+        <button type="button" onClick={begin} disabled={busy}>
+          Start listening
+        </button>{' '}
+        <button type="button" onClick={() => void switchTo(1)} disabled={!busy || using === 1}>
+          Switch to microphone 2
+        </button>{' '}
+        <button type="button" onClick={finish} disabled={!busy}>
+          Stop
+        </button>
+      </p>
+      <p>
+        <button type="button" onClick={() => void say(0, 'said into the first')} disabled={!busy}>
+          Speak into microphone 1
+        </button>{' '}
+        <button type="button" onClick={() => void say(1, 'and then the second')} disabled={!busy}>
+          Speak into microphone 2
+        </button>{' '}
+        <span data-testid="said">{said}</span>
+      </p>
+      <p role="status" data-status={status} data-using={using + 1}>
+        Status: {status}, listening to microphone {using + 1}
+        {snapshot.error && ` — ${snapshot.error.message} (${snapshot.error.code})`}
+      </p>
+      <p aria-live="polite">
+        <span data-testid="committed">{snapshot.text}</span> <i style={{ color: '#57606a' }}>{snapshot.partial}</i>
+      </p>
+    </section>
+  );
+}
+
 const meta = {
   title: 'Recorder/Transcription',
   component: TranscriptionPanel,
@@ -249,5 +309,31 @@ export const RealtimePauseResume: Story = {
     await userEvent.click(canvas.getByRole('button', { name: 'Stop' }));
     await waitFor(() => expect(canvas.getByRole('status')).toHaveTextContent('Status: done'), { timeout: 10_000 });
     await expect(canvas.getByTestId('committed').textContent).toBe('the first part and the rest');
+  },
+};
+
+/**
+ * Switching microphones while transcribing (as the recorder's microphone list does): `switchStream` moves the
+ * session to the new stream with the text kept; the microphone switched away from is no longer heard.
+ */
+export const RealtimeSwitchMicrophone: Story = {
+  tags: ['speech'],
+  render: () => <SwitchPanel />,
+  play: async ({ canvas }) => {
+    const said = (text: string) =>
+      waitFor(() => expect(canvas.getByTestId('said')).toHaveTextContent(text), { timeout: 10_000 });
+    await userEvent.click(canvas.getByRole('button', { name: 'Start listening' }));
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveAttribute('data-status', 'transcribing'));
+    await userEvent.click(canvas.getByRole('button', { name: 'Speak into microphone 1' }));
+    await said('Microphone 1 said “said into the first”.');
+    await userEvent.click(canvas.getByRole('button', { name: 'Switch to microphone 2' }));
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveAttribute('data-using', '2'));
+    await userEvent.click(canvas.getByRole('button', { name: 'Speak into microphone 2' }));
+    await said('Microphone 2 said “and then the second”.');
+    await userEvent.click(canvas.getByRole('button', { name: 'Speak into microphone 1' })); // no longer heard
+    await said('Microphone 1 said “said into the first”.');
+    await userEvent.click(canvas.getByRole('button', { name: 'Stop' }));
+    await waitFor(() => expect(canvas.getByRole('status')).toHaveAttribute('data-status', 'done'), { timeout: 10_000 });
+    await expect(canvas.getByTestId('committed').textContent).toBe('said into the first and then the second');
   },
 };

@@ -224,6 +224,11 @@ export interface TranscriberApi extends ReadableStore<TranscriptionSnapshot> {
   pause(): Promise<void>;
   /** Realtime: listens again after `pause()`. */
   resume(): void;
+  /**
+   * Realtime: listens to another stream from now on, in the same session with the text kept (the recorder switched
+   * microphones: its `stream` is a new one). What the old stream still held is sent first.
+   */
+  switchStream(stream: MediaStream): Promise<void>;
   /** Realtime: commits the rest and closes. */
   stop(): Promise<void>;
   /** Back to idle, forgetting the text. */

@@ -119,6 +119,7 @@ abstract class TranscriberBase extends Store<TranscriptionSnapshot> implements T
   abstract commit(): void;
   abstract pause(): Promise<void>;
   abstract resume(): void;
+  abstract switchStream(stream: MediaStream): Promise<void>;
   abstract stop(): Promise<void>;
   protected abstract halt(): void;
 
@@ -210,6 +211,8 @@ export class BatchTranscriber extends TranscriberBase {
   async pause(): Promise<void> {}
 
   resume(): void {}
+
+  async switchStream(): Promise<void> {}
 
   async stop(): Promise<void> {}
 
@@ -357,6 +360,25 @@ export class RealtimeTranscriber extends TranscriberBase {
     this.update({ status: this.#live ? 'transcribing' : 'connecting' });
     // The session ended while paused (an idle service may close it): a new one, with a fresh token.
     if (!this.#connection) void this.#connect(this.#generation);
+  }
+
+  async switchStream(stream: MediaStream): Promise<void> {
+    const { status } = this.getSnapshot();
+    if (status !== 'connecting' && status !== 'transcribing' && status !== 'paused') return;
+    const generation = this.#generation;
+    // The new stream's audio waits until the old capture has sent what it still held, so the order is kept.
+    let early: Int16Array[] | null = [];
+    const capture = await capturePcm(stream, (chunk) => (early ? early.push(chunk) : this.#onAudio(chunk)), {
+      sampleRate: 16000,
+      workletUrl: this.options.workletUrl,
+    });
+    if (generation !== this.#generation || this.#stopping || !this.#capture) return capture.close();
+    if (this.#paused) void capture.pause();
+    const old = this.#capture;
+    this.#capture = capture;
+    await old.stop();
+    if (generation === this.#generation) for (const chunk of early) this.#onAudio(chunk);
+    early = null;
   }
 
   async stop(): Promise<void> {

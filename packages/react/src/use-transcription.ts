@@ -29,6 +29,8 @@ export interface TranscriptionState {
   pause(): Promise<void>;
   /** Realtime: listens again after `pause()`. */
   resume(): void;
+  /** Realtime: listens to another stream (the recorder's new `stream` after a microphone switch); the text is kept. */
+  switchStream(stream: MediaStream): Promise<void>;
   /** Realtime: commits the rest and closes. */
   stop(): Promise<void>;
   /** Back to idle, forgetting the text. */
@@ -72,6 +74,7 @@ export function useTranscription(options: UseTranscriptionOptions): Transcriptio
     commit: useCallback(() => transcriber.commit(), [transcriber]),
     pause: useCallback(() => transcriber.pause(), [transcriber]),
     resume: useCallback(() => transcriber.resume(), [transcriber]),
+    switchStream: useCallback((stream: MediaStream) => transcriber.switchStream(stream), [transcriber]),
     stop: useCallback(() => transcriber.stop(), [transcriber]),
     reset: useCallback(() => transcriber.reset(), [transcriber]),
   };

@@ -61,6 +61,8 @@ export class TestTranscriber extends Store<TranscriptionSnapshot> implements Tra
     this.update({ status: 'transcribing' });
   };
 
+  switchStream = async () => void this.calls.push('switchStream');
+
   stop = async () => {
     this.calls.push('stop');
     const { partial, committed } = this.getSnapshot();
