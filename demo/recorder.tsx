@@ -21,7 +21,7 @@ const baseUri =
 function TakeTranscription({ recorder, snapshot }: { recorder: RecorderApi; snapshot: RecorderSnapshot }) {
   const live = useTranscription({ mode: 'realtime', baseUri });
   const batch = useTranscription({ mode: 'batch' });
-  const { start: startLive, stop: stopLive, pause: pauseLive, resume: resumeLive } = live;
+  const { start: startLive, stop: stopLive, pause: pauseLive, resume: resumeLive, switchStream } = live;
   const resetBatch = batch.reset;
   const [liveOn, setLiveOn] = useState(true);
   const ids = { live: useId(), toggle: useId() };
@@ -32,6 +32,10 @@ function TakeTranscription({ recorder, snapshot }: { recorder: RecorderApi; snap
     void startLive(recorder.stream).catch(() => {});
     return () => void stopLive();
   }, [liveOn, listening, recorder, startLive, stopLive]);
+  // Another microphone chosen while recording: the recorder's stream is a new one, and the live words follow it.
+  useEffect(() => {
+    if (recorder.stream) void switchStream(recorder.stream);
+  }, [snapshot.deviceId, recorder, switchStream]);
   // Paused recording, paused listening: what is said meanwhile is neither recorded nor transcribed.
   useEffect(() => {
     if (snapshot.status === 'paused') void pauseLive();

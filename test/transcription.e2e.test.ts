@@ -443,6 +443,20 @@ describe('the recorder demo page (demo/recorder.html)', SPEECH_RETRY, () => {
     expect(describeViolations(await runAxe(page))).toEqual([]);
   });
 
+  it('switching microphones while recording: the live words follow the new one, the text so far kept', async () => {
+    // Each fake device plays the file from its start when opened: the new microphone says the phrase again.
+    const phrase = 'one microphone then another';
+    browser = await launchBrowser({ micWav: micSaying([phrase], { leadMs: 800, gapMs: 6000 }) });
+    const page = await browser.open(new URL('recorder.html', demo.url).href);
+    const committed = page.getByTestId('recorder-live').locator('[aria-live]');
+    await page.getByRole('button', { name: 'Record', exact: true }).click();
+    await expect.poll(() => committed.textContent(), { timeout: 20_000 }).toBe(phrase);
+    await page.getByRole('combobox', { name: 'Microphone', exact: true }).selectOption({ label: 'Fake Audio Input 2' });
+    await expect.poll(() => committed.textContent(), { timeout: 20_000 }).toBe(`${phrase} ${phrase}`);
+    await page.getByRole('button', { name: 'Stop recording', exact: true }).click();
+    expect(await committed.textContent()).toBe(`${phrase} ${phrase}`);
+  });
+
   it('shows the words live while recording, transcribes the take after, and offers dictation', async () => {
     const phrase = 'pick up the keys';
     browser = await launchBrowser({ micWav: micSaying([phrase], { leadMs: 600, gapMs: 2500 }) });

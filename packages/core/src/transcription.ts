@@ -260,6 +260,8 @@ const toBase64 = (chunk: Int16Array) => {
  */
 export class RealtimeTranscriber extends TranscriberBase {
   #capture: PcmCapture | null = null;
+  /** The stream `#capture` listens to. */
+  #stream: MediaStream | null = null;
   #connection: RealtimeConnection | null = null;
   /** The connection whose session has started (audio goes out only then). */
   #live = false;
@@ -311,6 +313,7 @@ export class RealtimeTranscriber extends TranscriberBase {
         return;
       }
       this.#capture = capture;
+      this.#stream = stream;
       if (this.#paused) void capture.pause();
     } catch (error) {
       if (error instanceof TranscriptionFailure) throw error;
@@ -365,6 +368,7 @@ export class RealtimeTranscriber extends TranscriberBase {
   async switchStream(stream: MediaStream): Promise<void> {
     const { status } = this.getSnapshot();
     if (status !== 'connecting' && status !== 'transcribing' && status !== 'paused') return;
+    if (stream === this.#stream) return;
     const generation = this.#generation;
     // The new stream's audio waits until the old capture has sent what it still held, so the order is kept.
     let early: Int16Array[] | null = [];
@@ -376,6 +380,7 @@ export class RealtimeTranscriber extends TranscriberBase {
     if (this.#paused) void capture.pause();
     const old = this.#capture;
     this.#capture = capture;
+    this.#stream = stream;
     await old.stop();
     if (generation === this.#generation) for (const chunk of early) this.#onAudio(chunk);
     early = null;
@@ -425,6 +430,7 @@ export class RealtimeTranscriber extends TranscriberBase {
     this.#live = false;
     this.#capture?.close();
     this.#capture = null;
+    this.#stream = null;
     const connection = this.#connection;
     this.#connection = null;
     connection?.close();
