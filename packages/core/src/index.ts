@@ -19,6 +19,7 @@ export type * from './speech-player-types.ts';
 export { INITIAL_PLAYER_SNAPSHOT, SpeechPlayer } from './speech-player.ts';
 export { SpeechPlayerError } from './player/errors.ts';
 export { PCM_WORKLET_SOURCE } from './player/pcm-worklet.ts';
+export { defaultSpeechFormat } from './player/format.ts';
 export type * from './recorder-types.ts';
 export {
   BatchTranscriber,

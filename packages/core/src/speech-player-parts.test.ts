@@ -2,7 +2,7 @@
 // formats and path choice, PCM / μ-law decoding across chunk boundaries, MP3 frame counting, the NDJSON reader.
 import { describe, expect, it } from 'vitest';
 import { describeBody, httpError, socketError } from './player/errors.ts';
-import { choosePath, formatInfo, type Capabilities } from './player/format.ts';
+import { choosePath, defaultSpeechFormat, formatInfo, type Capabilities } from './player/format.ts';
 import { Mp3FrameCounter } from './player/mp3-frames.ts';
 import { PCM_WORKLET_SOURCE } from './player/pcm-worklet.ts';
 import { decodeMulaw, SampleDecoder, SampleStore, wavFile } from './player/samples.ts';
@@ -105,6 +105,13 @@ describe('formats and paths', () => {
     expect(choosePath('ulaw', 'auto', { ...all, worklet: false })).toBe('webaudio');
     expect(choosePath('mp3', 'auto', { ...all, mse: false })).toBe('file'); // iPhone before iOS 17.1
     expect(choosePath('pcm', 'auto', none)).toBe('file');
+  });
+
+  it('asks a route for MP3 where MediaSource streams it, else for PCM, which streams through Web Audio', () => {
+    expect(defaultSpeechFormat('auto', all)).toBe('mp3_44100_128');
+    expect(defaultSpeechFormat('auto', { ...all, mse: false })).toBe('pcm_24000'); // iPhone before iOS 17.1
+    expect(defaultSpeechFormat('file', { ...all, mse: false })).toBe('mp3_44100_128'); // asked for by name
+    expect(defaultSpeechFormat('auto', none)).toBe('mp3_44100_128'); // nothing streams: the smaller file
   });
 
   it('refuses a forced path the format or the browser cannot take', () => {

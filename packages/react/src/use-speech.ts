@@ -1,6 +1,12 @@
 // useSpeech / useTextToSpeech: text, voice and model in, a playing SpeechPlayer out, through your server's
 // text-to-speech route (the API key stays on the server).
-import type { AudioFormat, PlaybackPath, PlayerOptions, SpeechSource } from '@elevenkit/core';
+import {
+  defaultSpeechFormat,
+  type AudioFormat,
+  type PlaybackPath,
+  type PlayerOptions,
+  type SpeechSource,
+} from '@elevenkit/core';
 import { useMemo } from 'react';
 import { useAudioPlayer, type AudioPlayerState } from './use-audio-player.ts';
 
@@ -15,8 +21,9 @@ export interface SpeechOptions {
   endpoint?: string;
   /**
    * The format your route streams. Default `mp3_44100_128` (ElevenLabs' default), which streams through
-   * MediaSource; `pcm_16000`–`pcm_24000` start faster (the AudioWorklet path) at more bytes per second. Sent as
-   * `output_format` only when you set it.
+   * MediaSource; where there is none that plays MP3 (iPhone Safari before iOS 17.1), `pcm_24000`, which streams
+   * through Web Audio (`defaultSpeechFormat`). `pcm_16000`–`pcm_24000` start faster (the AudioWorklet path) at more
+   * bytes per second. Sent as `output_format` when you set it or when it is not MP3.
    */
   outputFormat?: AudioFormat;
   /** Extra headers (e.g. your own session's CSRF token). */
@@ -72,6 +79,7 @@ export function useSpeech(options: SpeechOptions): AudioPlayerState {
   const bodyKey = JSON.stringify(body ?? {});
   const source = useMemo((): SpeechSource | null => {
     if (!text) return null;
+    const format = outputFormat ?? defaultSpeechFormat(path);
     return {
       type: 'stream',
       url: endpoint,
@@ -83,14 +91,14 @@ export function useSpeech(options: SpeechOptions): AudioPlayerState {
           text,
           voice_id: voiceId,
           ...(modelId ? { model_id: modelId } : {}),
-          ...(outputFormat ? { output_format: outputFormat } : {}),
+          ...(format !== 'mp3_44100_128' || outputFormat ? { output_format: format } : {}),
         }),
       },
-      format: outputFormat ?? 'mp3_44100_128',
+      format,
       timestamps: true,
       text,
     };
-  }, [text, voiceId, modelId, endpoint, outputFormat, headersKey, bodyKey]);
+  }, [text, voiceId, modelId, endpoint, outputFormat, path, headersKey, bodyKey]);
   return useAudioPlayer(source, { autoplay, path, metadata, workletUrl });
 }
 

@@ -66,6 +66,16 @@ const safe = (check: () => boolean) => {
  * The path for a codec: MP3 streams through MSE, PCM and μ-law through the AudioWorklet, else Web Audio; the whole
  * file where nothing streams. A forced path the codec or browser cannot take is an `unsupported` error.
  */
+/**
+ * The format to ask a text-to-speech route for when the page does not say: ElevenLabs' default MP3 where
+ * MediaSource streams it, else 24 kHz PCM, which streams through Web Audio (iPhone Safari before iOS 17.1 has no
+ * MediaSource: MP3 there would wait for the whole file). A forced `mse` or `file` path keeps MP3.
+ */
+export function defaultSpeechFormat(path: PlaybackPath | 'auto' = 'auto', can = detectCapabilities()): AudioFormat {
+  if (path === 'mse' || path === 'file' || can.mse || !can.webaudio) return 'mp3_44100_128';
+  return 'pcm_24000';
+}
+
 export function choosePath(codec: Codec, requested: PlaybackPath | 'auto', can: Capabilities): PlaybackPath {
   if (requested === 'auto') {
     if (codec === 'mp3') return can.mse ? 'mse' : 'file';
