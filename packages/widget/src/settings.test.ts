@@ -194,6 +194,18 @@ describe('origin', () => {
 });
 
 describe('session options', () => {
+  it('speaks the `language` attribute when the agent offers it, as the official widget does', () => {
+    const config: WidgetConfig = { language: 'en', supported_language_overrides: ['es', 'fr'] };
+    const agent = (attributes: Record<string, string>) => {
+      const { attr, warn } = setup({ 'agent-id': 'agent_1', ...attributes });
+      return sessionOptions(attr, resolveSettings(attr, config, warn), inputs, warn)?.overrides?.agent;
+    };
+    expect(agent({ language: 'es' })).toEqual({ language: 'es' });
+    expect(agent({ language: 'de' })).toEqual({}); // not offered: the UI may change, the agent does not
+    expect(agent({ language: 'en' })).toEqual({}); // the agent's own
+    expect(agent({ language: 'es', 'override-language': 'fr' })).toEqual({ language: 'fr' });
+  });
+
   it('talks to a public agent by id over WebSocket at the origin, with the overrides the attributes set', () => {
     const { attr, warn } = setup({
       'agent-id': 'agent_1',

@@ -20,6 +20,7 @@ export interface WidgetConfig {
   use_rtc?: boolean | null;
   first_message?: string | null;
   language?: string | null;
+  supported_language_overrides?: string[] | null;
   feedback_mode?: string | null;
   text_contents?: Record<string, string | null> | null;
   language_presets?: Record<string, { text_contents?: Record<string, string | null> | null } | null> | null;
@@ -208,6 +209,11 @@ export interface WidgetSettings {
   text: TextContents;
   /** `widget_config.styles` as `--el-*` custom properties. */
   styles: Record<string, string>;
+  /**
+   * The `language` attribute, as the official widget takes it: the conversation's language too (sent as the
+   * `agent.language` override) when the agent offers it (`supported_language_overrides`) and it is not the default.
+   */
+  conversationLanguage: string | undefined;
 }
 
 /** Attribute > config > default, for everything the element draws. */
@@ -273,7 +279,13 @@ export function resolveSettings(attr: Attributes, config: WidgetConfig | null, w
     useRtc: bool('use-rtc', c.use_rtc, false),
     text: resolveText(attr, c, warn),
     styles: resolveStyles(c.styles),
+    conversationLanguage: offeredLanguage(attr('language')?.trim(), c),
   };
+}
+
+function offeredLanguage(language: string | undefined, c: WidgetConfig) {
+  const offered = Array.isArray(c.supported_language_overrides) ? c.supported_language_overrides : [];
+  return language && language !== c.language && offered.includes(language) ? language : undefined;
 }
 
 const asChoice = <T extends string>(value: unknown, choices: readonly T[]) =>
@@ -358,7 +370,7 @@ export function sessionOptions(attr: Attributes, settings: WidgetSettings, input
   const prompt = attr('override-prompt') ?? undefined;
   const llm = attr('override-llm') ?? undefined;
   const firstMessage = attr('override-first-message') ?? undefined;
-  const language = attr('override-language') ?? undefined;
+  const language = attr('override-language') ?? settings.conversationLanguage;
   const voiceId = attr('override-voice-id') ?? undefined;
   const speed = parseNumber('override-speed', attr('override-speed'), 0.7, 5, warn);
   const stability = parseNumber('override-stability', attr('override-stability'), 0, 1, warn);
