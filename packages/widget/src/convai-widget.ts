@@ -357,7 +357,9 @@ export class ElevenLabsConvai extends LitElement {
     const target = configTarget(this.#attr);
     if (!target) {
       this.config = null;
-      this.configError = 'Set agent-id or signed-url to choose an agent.';
+      this.configError = this.#attr('signed-url-endpoint')
+        ? 'Set agent-id: the agent the signed-url-endpoint signs for.'
+        : 'Set agent-id or signed-url to choose an agent.';
       this.#applyDefaults();
       return;
     }
