@@ -622,6 +622,17 @@ describe('errors a person can act on', () => {
     await waitForEvent(page, 'disconnect', { reason: 'user' });
   });
 
+  it('without a panel, the error itself gives the conversation id to quote to support', async () => {
+    const { page } = await open(scriptTagPage(widget('agent-id="w-voice"')));
+    site.emulator.injectFaults({ drop_after_ms: 1500 }, 'w-voice');
+    await page.getByRole('button', { name: 'Start a call' }).click();
+    const id = await conversationIdOf(page);
+    const alert = page.getByRole('alert');
+    await alert.getByText('The connection was closed by the server.').waitFor({ timeout: 30_000 });
+    expect(await alert.locator('code').textContent()).toBe(id);
+    await alert.getByRole('button', { name: 'Copy ID' }).waitFor();
+  });
+
   it('the signed-URL endpoint failing: what it answered, and Try again asks it again', async () => {
     const signedUrlRequests = () => site.requests.filter((r) => r.url.includes('agent_id=w-private')).length;
     const { page } = await open(

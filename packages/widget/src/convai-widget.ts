@@ -853,8 +853,16 @@ export class ElevenLabsConvai extends LitElement {
     const message = error?.message ?? (this.#snapshot.status === 'idle' ? this.configError : null);
     if (!message) return nothing;
     const chatInstead = error?.code === 'microphone-denied' && settings.textInput;
+    // Without the panel (which opens on an error and shows it), the id support asks for goes here.
+    const id = error && !settings.expandable ? this.#snapshot.conversationId : null;
     return html`<p part="error" class="error" role="alert">
       <span>${message}</span>
+      ${
+        id
+          ? html`<span class="conversation-id">${text.conversation_id} <code>${id}</code></span>
+              <button part="button" @click=${() => this.#copyId()}>${text.copy_id}</button>`
+          : nothing
+      }
       ${error ? html`<button part="button" @click=${() => this.#retry?.()}>${text.try_again}</button>` : nothing}
       ${
         chatInstead
