@@ -5,6 +5,7 @@ import { userEvent } from 'vitest/browser';
 import {
   audioLevels,
   MediaDevicesStore,
+  openMicrophone,
   Recorder,
   type MediaDevicesSnapshot,
   type RecorderOptions,
@@ -483,6 +484,23 @@ describe('microphones', () => {
     const again = new MediaDevicesStore();
     cleanups.push(() => again.destroy());
     expect(again.getSnapshot().selected).toBe(second.deviceId);
+  });
+
+  it('openMicrophone (what SpeechInput opens): the remembered choice, else the default when it is gone', async () => {
+    const devices = new MediaDevicesStore();
+    cleanups.push(() => devices.destroy());
+    const listed = await until(devices, (s: MediaDevicesSnapshot) => s.devices.length > 2, 'the devices');
+    devices.select(listed.devices.find((d) => d.label === 'Fake Audio Input 2')!.deviceId);
+    const label = async () => {
+      const stream = await openMicrophone();
+      const [track] = stream.getAudioTracks();
+      for (const t of stream.getTracks()) t.stop();
+      return track!.label;
+    };
+    expect(await label()).toBe('Fake Audio Input 2');
+    devices.select('a-microphone-since-unplugged');
+    expect(await label()).toMatch(/^Fake/);
+    devices.select('');
   });
 
   it('switches microphone while recording without losing what was recorded', SPEECH_RETRY, async () => {

@@ -20,6 +20,7 @@ export { INITIAL_PLAYER_SNAPSHOT, SpeechPlayer } from './speech-player.ts';
 export { SpeechPlayerError } from './player/errors.ts';
 export { PCM_WORKLET_SOURCE } from './player/pcm-worklet.ts';
 export { defaultSpeechFormat } from './player/format.ts';
+export { openMicrophone } from './recorder/device-choice.ts';
 export type * from './recorder-types.ts';
 export {
   BatchTranscriber,

@@ -47,3 +47,26 @@ export function onMicrophoneOpened(listener: () => void): () => void {
   permissionListeners.add(listener);
   return () => void permissionListeners.delete(listener);
 }
+
+/**
+ * Opens the remembered microphone (the one chosen in a recorder or microphone list), or the system default when
+ * none is remembered or it is gone. For components that open the microphone themselves, such as dictation.
+ */
+export async function openMicrophone(audio: MediaTrackConstraints = {}): Promise<MediaStream> {
+  const remembered = rememberedDevice();
+  if (remembered) {
+    try {
+      const stream = await navigator.mediaDevices.getUserMedia({
+        audio: { ...audio, deviceId: { exact: remembered } },
+      });
+      microphoneOpened();
+      return stream;
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name !== 'OverconstrainedError' && name !== 'NotFoundError') throw error;
+    }
+  }
+  const stream = await navigator.mediaDevices.getUserMedia({ audio });
+  microphoneOpened();
+  return stream;
+}

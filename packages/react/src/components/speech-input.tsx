@@ -2,7 +2,7 @@
 // and the words appear at the caret as they are committed, with the words still firming up shown beside the field;
 // press again to keep them, Esc to put the field back as it was. Controlled (`value` + `onChange`) or not
 // (`defaultValue`). Realtime transcription through your server's token route (see useTranscription).
-import { microphoneError, type TranscriberApi, type TranscriptionOptions } from '@elevenkit/core';
+import { microphoneError, openMicrophone, type TranscriberApi, type TranscriptionOptions } from '@elevenkit/core';
 import { CloseIcon, MicIcon } from './icons.tsx';
 import { visuallyHidden } from './visually-hidden.ts';
 import {
@@ -63,7 +63,10 @@ export interface SpeechInputProps extends Omit<TranscriptionOptions, 'commitStra
   id?: string;
   /** Anything else for the field (name, placeholder, rows, required, aria-*…). */
   fieldProps?: FieldProps;
-  /** Opens the microphone (default: getUserMedia with echo cancellation and noise suppression). Its tracks are stopped when dictation ends. */
+  /**
+   * Opens the microphone (default: the remembered choice, else the default one, with echo cancellation and noise
+   * suppression). Its tracks are stopped when dictation ends.
+   */
   getStream?: () => Promise<MediaStream>;
   /** Use this transcriber (a test double, or one shared with other components) instead of a realtime one. */
   transcriber?: TranscriberApi;
@@ -73,8 +76,8 @@ export interface SpeechInputProps extends Omit<TranscriptionOptions, 'commitStra
   className?: string;
 }
 
-const defaultStream = () =>
-  navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
+/** The microphone the person chose in a recorder or microphone list (`openMicrophone`), else the default one. */
+const defaultStream = () => openMicrophone({ echoCancellation: true, noiseSuppression: true });
 
 const isHotkey = (event: KeyboardEvent) =>
   (event.ctrlKey || event.metaKey) && event.shiftKey && (event.code === 'Space' || event.key === ' ');
