@@ -496,6 +496,62 @@ describe('text chat', () => {
   });
 });
 
+describe('the page talking to the widget', () => {
+  it('allow-events: the page opens the panel, sends a message and context through events on the element', async () => {
+    const { page, errors } = await open(scriptTagPage(widget('agent-id="w-text" allow-events')));
+    const dispatch = (type: string, detail: unknown, on: 'document' | 'element' = 'element') =>
+      page.evaluate(
+        ({ type, detail, on }) =>
+          (on === 'document' ? document : document.querySelector('#widget')!).dispatchEvent(
+            new CustomEvent(type, { detail }),
+          ),
+        { type, detail, on },
+      );
+    await page.getByRole('button', { name: 'Start a chat' }).waitFor();
+    await dispatch('elevenlabs-agent:expand', { action: 'expand' }, 'document');
+    await page.getByRole('textbox', { name: 'Text message input' }).waitFor();
+    await dispatch('elevenlabs-agent:user-message', { message: 'what can you do' });
+    const transcript = page.getByRole('log', { name: 'Conversation' });
+    await transcript.getByText('I can chat with you in text.').waitFor();
+    const conversationId = await conversationIdOf(page);
+    await dispatch('elevenlabs-agent:contextual-update', { message: 'The visitor opened the pricing page.' });
+    await expect
+      .poll(() =>
+        record(conversationId)!.received.some(
+          (logged) => (logged.message as { text?: string }).text === 'The visitor opened the pricing page.',
+        ),
+      )
+      .toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('without allow-events, messages sent to the element are ignored', async () => {
+    const { page } = await open(scriptTagPage(widget('agent-id="w-text"')));
+    await page.getByRole('button', { name: 'Start a chat' }).waitFor();
+    await page.evaluate(() =>
+      document
+        .querySelector('#widget')!
+        .dispatchEvent(new CustomEvent('elevenlabs-agent:user-message', { detail: { message: 'what can you do' } })),
+    );
+    await page.waitForTimeout(500);
+    expect(await events(page, 'status')).toEqual([]);
+  });
+
+  it('a signed-url attribute alone (no agent-id): the private agent, its settings and a chat', async () => {
+    const response = await fetch(`${site.origin}/api/elevenlabs/signed-url?agent_id=w-private`);
+    const { signed_url } = (await response.json()) as { signed_url: string };
+    // `origin` only for the settings request (the socket goes where the signed URL says), as on ElevenLabs' host.
+    const element = `<elevenlabs-convai id="widget" origin="${site.origin}" signed-url="${signed_url}"></elevenlabs-convai>`;
+    const { page, errors } = await open(scriptTagPage(element));
+    await page.getByRole('button', { name: 'Start a chat' }).click();
+    await page.getByRole('textbox', { name: 'Text message input' }).fill('tell me the secret');
+    await page.keyboard.press('Enter');
+    await page.getByRole('log', { name: 'Conversation' }).getByText('Only signed visitors hear this.').waitFor();
+    expect(record(await conversationIdOf(page))!.agent_id).toBe('w-private');
+    expect(errors).toEqual([]);
+  });
+});
+
 describe('client tools', () => {
   const weather = `city => 'sunny in ' + city`;
 
