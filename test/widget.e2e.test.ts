@@ -66,6 +66,21 @@ const AGENTS: AgentDefinition[] = [
     ...quiet,
   },
   {
+    // Asks for stars after the conversation (widget_config.end_feedback), as the official widget does.
+    agent_id: 'w-rated',
+    text_only: true,
+    first_message: 'Rate me after.',
+    widget: { end_feedback: { type: 'rating' } },
+    ...quiet,
+  },
+  {
+    agent_id: 'w-thumbs',
+    text_only: true,
+    first_message: 'Thumbs after.',
+    widget: { feedback_mode: 'end' },
+    ...quiet,
+  },
+  {
     // Slow to answer: a conversation stays "connecting" for 1.5 s.
     agent_id: 'w-slow',
     text_only: true,
@@ -548,6 +563,39 @@ describe('the page talking to the widget', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('log', { name: 'Conversation' }).getByText('Only signed visitors hear this.').waitFor();
     expect(record(await conversationIdOf(page))!.agent_id).toBe('w-private');
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('feedback after the conversation', () => {
+  /** Chats once with `agent`, ends it, and returns the page and the conversation id. */
+  async function chatAndEnd(agent: string) {
+    const { page, errors } = await open(scriptTagPage(widget(`agent-id="${agent}"`)));
+    await page.getByRole('button', { name: 'Start a chat' }).click();
+    await page.getByRole('textbox', { name: 'Text message input' }).fill('hello');
+    await page.keyboard.press('Enter');
+    await page.getByRole('log', { name: 'Conversation' }).getByText('You said: hello').waitFor();
+    const id = await conversationIdOf(page);
+    await page.getByRole('button', { name: 'End', exact: true }).first().click();
+    return { page, errors, id };
+  }
+
+  it('stars, when the agent asks for a rating (end_feedback): the rating reaches the service', async () => {
+    const { page, errors, id } = await chatAndEnd('w-rated');
+    const stars = page.getByRole('group', { name: 'How was this conversation?' });
+    expect(await stars.getByRole('button').count()).toBe(5);
+    await stars.getByRole('button', { name: '4 of 5 stars' }).click();
+    await page.getByText('Thanks for your feedback.').waitFor();
+    await expect.poll(() => record(id)!.rating).toEqual({ rating: 4, comment: '' });
+    expect(await axeViolations(page)).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('thumbs, with feedback_mode "end": like or dislike reaches the service', async () => {
+    const { page, errors, id } = await chatAndEnd('w-thumbs');
+    await page.getByRole('button', { name: 'Not helpful' }).click();
+    await page.getByText('Thanks for your feedback.').waitFor();
+    await expect.poll(() => record(id)!.overall_feedback).toBe('dislike');
     expect(errors).toEqual([]);
   });
 });

@@ -150,6 +150,11 @@ describe('REST', () => {
       body: '{"feedback":"like"}',
     });
     expect(good.status).toBe(200);
+    const stars = (body: string) =>
+      fetch(`${emulator.url}/v1/convai/conversations/${id}/feedback`, { method: 'POST', body });
+    expect((await stars('{"rating":6}')).status).toBe(422);
+    expect((await stars('{"rating":4,"comment":"Quick and clear."}')).status).toBe(200);
+    expect(emulator.conversations.at(-1)!.rating).toEqual({ rating: 4, comment: 'Quick and clear.' });
 
     expect((await get(`/v1/convai/conversations/${id}`)).status).toBe(401);
     const details = (await (await get(`/v1/convai/conversations/${id}`, { 'xi-api-key': KEY })).json()) as Record<

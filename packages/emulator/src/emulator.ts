@@ -313,16 +313,22 @@ export function createEmulatorCore(options: EmulatorOptions = {}): EmulatorCore 
         void readBody(req)
           .then((text) => {
             if (!record) return fail(res, 404, 'conversation_not_found', `Conversation ${id} was not found.`);
-            let body: { feedback?: unknown };
+            // Thumbs ({ feedback }) or, from the widget's end-of-call stars, { rating, comment }.
+            const shape = 'Body must be JSON: { "feedback": "like" | "dislike" } or { "rating": 1–5, "comment"? }.';
+            let body: { feedback?: unknown; rating?: unknown; comment?: unknown };
             try {
               body = JSON.parse(text);
             } catch {
-              return fail(res, 422, 'invalid_request', 'Body must be JSON: { "feedback": "like" | "dislike" }.');
+              return fail(res, 422, 'invalid_request', shape);
             }
-            if (body?.feedback !== 'like' && body?.feedback !== 'dislike') {
-              return fail(res, 422, 'invalid_request', 'Field "feedback" must be "like" or "dislike".');
+            if (body?.feedback === 'like' || body?.feedback === 'dislike') {
+              record.overall_feedback = body.feedback;
+            } else if (Number.isInteger(body?.rating) && (body.rating as number) >= 1 && (body.rating as number) <= 5) {
+              const comment = typeof body.comment === 'string' ? body.comment.slice(0, 10_000) : '';
+              record.rating = { rating: body.rating as number, comment };
+            } else {
+              return fail(res, 422, 'invalid_request', shape);
             }
-            record.overall_feedback = body.feedback;
             json(res, 200, {});
           })
           .catch(() => fail(res, 413, 'payload_too_large', 'The request body is too large.'));

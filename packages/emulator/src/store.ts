@@ -40,6 +40,8 @@ export interface ConversationRecord {
   context_updates: string[];
   tool_calls: { tool_name: string; tool_call_id: string; outcome: { result: string; is_error: boolean } | null }[];
   overall_feedback: 'like' | 'dislike' | null;
+  /** The end-of-call stars, when the widget's `end_feedback` asked for them. */
+  rating: { rating: number; comment: string } | null;
   pongs: number;
   audio_chunks_received: number;
   vad_scores_sent: number;
@@ -66,6 +68,7 @@ export function newRecord(conversation_id: string, agent_id: string, origin: str
     context_updates: [],
     tool_calls: [],
     overall_feedback: null,
+    rating: null,
     pongs: 0,
     audio_chunks_received: 0,
     vad_scores_sent: 0,

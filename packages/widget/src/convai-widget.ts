@@ -922,12 +922,33 @@ export class ElevenLabsConvai extends LitElement {
   #renderFeedback(settings: WidgetSettings) {
     const { text } = settings;
     if (this.feedbackSent) return html`<div class="feedback">${text.feedback_thanks}</div>`;
-    const send = (like: boolean) => {
+    const send = (feedback: boolean | { rating: number; comment: string }) => {
       const id = this.#snapshot.conversationId;
       if (!id) return;
       this.feedbackSent = true;
-      void postOverallFeedback(id, like, resolveOrigin(this.#attr, this.#warn).http).catch(() => {});
+      const origin = resolveOrigin(this.#attr, this.#warn).http;
+      const posted =
+        typeof feedback === 'boolean'
+          ? postOverallFeedback(id, feedback, origin)
+          : postOverallFeedback(id, feedback, origin);
+      void posted.catch(() => {});
     };
+    if (settings.feedback === 'rating') {
+      return html`<div class="feedback" role="group" aria-label=${text.feedback_rating_question}>
+        <span aria-hidden="true">${text.feedback_rating_question}</span>
+        ${[1, 2, 3, 4, 5].map(
+          (rating) =>
+            html`<button
+              part="button"
+              class="icon star"
+              aria-label=${text.feedback_stars.replace('{n}', String(rating))}
+              @click=${() => send({ rating, comment: '' })}
+            >
+              ${icons.star}
+            </button>`,
+        )}
+      </div>`;
+    }
     return html`<div class="feedback">
       <span>${text.feedback_question}</span>
       <button part="button" class="icon" aria-label=${text.feedback_like} @click=${() => send(true)}>

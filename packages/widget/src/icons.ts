@@ -18,5 +18,6 @@ export const icons = {
   close: icon(svg`<path d="M6 6l12 12M18 6L6 18"/>`),
   send: icon(svg`<path d="M4 12l16-8-6 16-3-6z"/>`),
   thumbUp: icon(svg`<path d="M7 11v9H4v-9zM7 11l4-7a2 2 0 0 1 3 2l-1 4h6a2 2 0 0 1 2 2l-2 6a2 2 0 0 1-2 2H7"/>`),
+  star: icon(svg`<path d="M12 3l2.8 5.7 6.2.9-4.5 4.4 1 6.2-5.5-2.9-5.5 2.9 1-6.2L3 9.6l6.2-.9z"/>`),
   thumbDown: icon(svg`<path d="M7 13V4H4v9zM7 13l4 7a2 2 0 0 0 3-2l-1-4h6a2 2 0 0 0 2-2l-2-6a2 2 0 0 0-2-2H7"/>`),
 };

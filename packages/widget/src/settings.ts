@@ -22,6 +22,7 @@ export interface WidgetConfig {
   language?: string | null;
   supported_language_overrides?: string[] | null;
   feedback_mode?: string | null;
+  end_feedback?: { type?: string | null } | null;
   text_contents?: Record<string, string | null> | null;
   language_presets?: Record<string, { text_contents?: Record<string, string | null> | null } | null> | null;
   styles?: Record<string, string | number | null> | null;
@@ -77,6 +78,9 @@ export const DEFAULT_TEXT = {
   feedback_like: 'Helpful',
   feedback_dislike: 'Not helpful',
   feedback_thanks: 'Thanks for your feedback.',
+  feedback_rating_question: 'How was this conversation?',
+  /** `{n}` is the number of stars. */
+  feedback_stars: '{n} of 5 stars',
 };
 export type TextContents = typeof DEFAULT_TEXT;
 
@@ -204,7 +208,8 @@ export interface WidgetSettings {
   stripAudioTags: boolean;
   showConversationId: boolean;
   showAgentStatus: boolean;
-  feedback: boolean;
+  /** After the call: stars when `end_feedback.type` is `rating` (as the official widget), thumbs for `feedback_mode: end`. */
+  feedback: 'rating' | 'thumbs' | null;
   useRtc: boolean;
   text: TextContents;
   /** `widget_config.styles` as `--el-*` custom properties. */
@@ -275,7 +280,7 @@ export function resolveSettings(attr: Attributes, config: WidgetConfig | null, w
     stripAudioTags: bool('strip-audio-tags', c.strip_audio_tags, !textOnly),
     showConversationId: bool('show-conversation-id', c.show_conversation_id, true),
     showAgentStatus: bool('show-agent-status', c.show_agent_status, false),
-    feedback: c.feedback_mode === 'end',
+    feedback: c.end_feedback?.type === 'rating' ? 'rating' : c.feedback_mode === 'end' ? 'thumbs' : null,
     useRtc: bool('use-rtc', c.use_rtc, false),
     text: resolveText(attr, c, warn),
     styles: resolveStyles(c.styles),
