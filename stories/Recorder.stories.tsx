@@ -103,7 +103,10 @@ export const Idle: Story = {
   },
 };
 
-/** The browser's prompt is up (here it is never answered): the status says what the page waits for. */
+/**
+ * The browser's prompt is up (here it is never answered): the status says what the page waits for, and Discard
+ * gives up waiting.
+ */
 export const Requesting: Story = {
   args: { microphone: 'never-answers' },
   play: async ({ canvas }) => {
@@ -112,6 +115,9 @@ export const Requesting: Story = {
     await expect(group(canvas)).toHaveAttribute('data-state', 'requesting');
     await expect(button(canvas, 'Record')).toBeDisabled();
     await expect(button(canvas, 'Stop recording')).toBeDisabled();
+    await userEvent.click(button(canvas, 'Discard recording'));
+    await expect(group(canvas)).toHaveAttribute('data-state', 'idle');
+    await expect(button(canvas, 'Record')).toBeEnabled();
   },
 };
 

@@ -114,6 +114,12 @@ describe('Recorder', () => {
     expect(byLabel<HTMLButtonElement>(page, 'Record').disabled).toBe(false);
     await frames();
     expect(page.querySelector('[role="timer"]')?.textContent).toBe('0:00');
+
+    // While the browser asks for the microphone, Discard gives up waiting.
+    act(() => recorder.set({ status: 'requesting' }));
+    expect(byLabel<HTMLButtonElement>(page, 'Discard recording').disabled).toBe(false);
+    await press(byLabel(page, 'Discard recording'));
+    expect(recorder.calls.at(-1)).toEqual(['cancel']);
   });
 
   it('says why the microphone could not be used, with what to do, and offers to try again', async () => {

@@ -200,7 +200,10 @@ export interface RecorderCancelButtonProps extends ButtonProps {
   label?: string;
 }
 
-/** Throws the recording away (while recording, or the finished take) and releases the microphone. */
+/**
+ * Throws the recording away (while recording, or the finished take) and releases the microphone. While the browser
+ * asks for permission it gives up waiting: a microphone granted after that is let go at once.
+ */
 export function RecorderCancelButton({
   recorder: recorderProp,
   label = 'Discard recording',
@@ -215,7 +218,7 @@ export function RecorderCancelButton({
     <button
       type="button"
       aria-label={children === undefined ? label : undefined}
-      disabled={!isLive(status) && !hasTake}
+      disabled={!isLive(status) && !hasTake && status !== 'requesting'}
       {...rest}
       className={classNames('ek-button', 'ek-recorder-cancel', rest.className)}
       data-state={status}
