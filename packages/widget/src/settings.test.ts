@@ -90,6 +90,16 @@ describe('attribute > widget config > default', () => {
     expect(resolveSettings(both.attr, config, both.warn).text.start_call).toBe('JSON');
   });
 
+  it("reads the official widget's names for the end-of-call rating strings", () => {
+    const config: WidgetConfig = {
+      end_feedback: { type: 'rating' },
+      text_contents: { initiate_feedback: '¿Qué tal?', thanks_for_feedback: '¡Gracias!' },
+    };
+    const settings = resolveSettings(setup().attr, config, () => {});
+    expect(settings.feedback).toBe('rating');
+    expect(settings.text).toMatchObject({ feedback_rating_question: '¿Qué tal?', feedback_thanks: '¡Gracias!' });
+  });
+
   it('forces transcript and text input on, and muting off, for text-only agents', () => {
     const { attr, warn } = setup({ 'override-text-only': 'true', 'mic-muting': 'true', transcript: 'false' });
     expect(resolveSettings(attr, null, warn)).toMatchObject({

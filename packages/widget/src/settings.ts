@@ -94,6 +94,12 @@ const LEGACY_TEXT = {
   speaking: 'speaking_status',
 } as const;
 
+/** The official widget's names for strings this one names otherwise (its end-of-call rating). */
+const OFFICIAL_TEXT_KEYS: Record<string, keyof typeof DEFAULT_TEXT> = {
+  initiate_feedback: 'feedback_rating_question',
+  thanks_for_feedback: 'feedback_thanks',
+};
+
 /** `server-location` → the HTTP origin of config, feedback and (as ws/wss) the conversation socket. */
 export const SERVER_LOCATIONS: Record<string, string> = {
   us: 'https://api.us.elevenlabs.io',
@@ -300,7 +306,8 @@ const asChoice = <T extends string>(value: unknown, choices: readonly T[]) =>
 function resolveText(attr: Attributes, c: WidgetConfig, warn: Warn): TextContents {
   const text: Record<string, string> = { ...DEFAULT_TEXT };
   const layer = (values: Record<string, unknown> | null | undefined) => {
-    for (const [key, value] of Object.entries(values ?? {})) {
+    for (const [name, value] of Object.entries(values ?? {})) {
+      const key = OFFICIAL_TEXT_KEYS[name] ?? name;
       if (key in DEFAULT_TEXT && typeof value === 'string' && value.trim()) text[key] = value;
     }
   };
