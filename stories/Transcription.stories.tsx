@@ -170,7 +170,10 @@ function SwitchPanel() {
   const begin = async () => {
     mics.current = [await speaker(), await speaker()];
     setUsing(0);
-    await start(mics.current[0]!.stream).catch(() => {});
+    const started = start(mics.current[0]!.stream).catch(() => {});
+    // As a page's effect on the device may do while start() opens it: the same stream is not listened to twice.
+    void switchStream(mics.current[0]!.stream);
+    await started;
   };
   const say = async (index: number, words: string) => {
     await mics.current[index]?.say(words);

@@ -376,7 +376,11 @@ export class RealtimeTranscriber extends TranscriberBase {
       sampleRate: 16000,
       workletUrl: this.options.workletUrl,
     });
-    if (generation !== this.#generation || this.#stopping || !this.#capture) return capture.close();
+    // Ended meanwhile, or start() is still opening (or has just opened) this very stream: two captures of one
+    // stream would send its audio twice.
+    if (generation !== this.#generation || this.#stopping || !this.#capture || stream === this.#stream) {
+      return capture.close();
+    }
     if (this.#paused) void capture.pause();
     const old = this.#capture;
     this.#capture = capture;
