@@ -222,7 +222,6 @@ export class ElevenLabsConvai extends LitElement {
   #micDenied = false;
   /** The agent's `widget_config.styles`, as a `:host` rule of their own (see #applyConfigStyles). */
   #configSheet: CSSStyleSheet | null = null;
-  #configRule = '';
 
   /** The current conversation's id, or null. */
   get conversationId() {
@@ -566,7 +565,7 @@ export class ElevenLabsConvai extends LitElement {
 
   protected override updated(changed: PropertyValues) {
     super.updated(changed);
-    this.#applyConfigStyles(this.#settings().styles);
+    if (changed.has('config')) this.#applyConfigStyles(this.#settings().styles);
     const log = this.renderRoot.querySelector('.log');
     if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
   }
@@ -578,11 +577,10 @@ export class ElevenLabsConvai extends LitElement {
    */
   #applyConfigStyles(styles: Record<string, string>) {
     const root = this.renderRoot as ShadowRoot;
+    if (!('adoptedStyleSheets' in root)) return;
     const rule = `:host{${Object.entries(styles)
       .map(([name, value]) => `${name}:${value}`)
       .join(';')}}`;
-    if (rule === this.#configRule || !('adoptedStyleSheets' in root)) return;
-    this.#configRule = rule;
     if (!this.#configSheet) {
       this.#configSheet = new CSSStyleSheet();
       root.adoptedStyleSheets = [...root.adoptedStyleSheets, this.#configSheet];
